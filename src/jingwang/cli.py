@@ -1,0 +1,275 @@
+"""The `jingwang` command line: one thin sub-command per job, each calling a library function.
+
+Bad input and store problems end in one line on stderr (`error: FILE:ROW: reason`) and a
+non-zero exit code, never a traceback.  Machine output (extract, `--json`) goes to stdout; what
+a person reads (tables, progress, summaries) goes to stderr when stdout is for machines.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from jingwang import __version__
+from jingwang.indicators import KINDS, extract_indicators
+from jingwang.indicators.kinds import KIND_LABELS_ZH
+from jingwang.indicators.query import query_candidates
+from jingwang.ingest.records import (
+    DEFAULT_MAX_LINE_BYTES,
+    InputError,
+    ReadStats,
+    read_text_records,
+)
+from jingwang.ingest.text import ingest_text
+from jingwang.store.db import display_url, init_store, open_store, resolve_db_url, session_scope
+from jingwang.store.errors import StoreError
+from jingwang.store.repository import find_indicators, indicator_profile, store_counts
+
+app = typer.Typer(
+    name="jingwang",
+    help="净网 jingwang: find the crime in online signals, link it, and route clues.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+ingest_app = typer.Typer(help="Store records from a source in the knowledge store.",
+                         no_args_is_help=True)
+app.add_typer(ingest_app, name="ingest")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """End the command with one clear line on stderr."""
+    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"jingwang {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option(
+        "--db", envvar="JINGWANG_DB", metavar="URL",
+        help="Knowledge store: SQLAlchemy URL or SQLite path "
+             "(default: a SQLite file in the user's data dir).")] = None,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """净网 jingwang: find the crime in online signals, link it, and route clues."""
+    ctx.obj = {"db": db}
+
+
+def _db(ctx: typer.Context) -> str:
+    return resolve_db_url((ctx.obj or {}).get("db"))
+
+
+def _open(ctx: typer.Context):  # noqa: ANN202 - an Engine
+    try:
+        return open_store(_db(ctx))
+    except StoreError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create the knowledge store, or migrate it to this version's schema."""
+    url = _db(ctx)
+    try:
+        revision = init_store(url)
+    except StoreError as exc:
+        fail(str(exc))
+    out.print(f"knowledge store ready at {display_url(url)} (schema {revision})")
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Count what the knowledge store holds, table by table."""
+    engine = _open(ctx)
+    with session_scope(engine) as session:
+        counts = store_counts(session)
+    if as_json:
+        out.print_json(json.dumps(counts))
+        return
+    table = Table(title=f"knowledge store {display_url(_db(ctx))}")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, n in counts.items():
+        table.add_row(name, f"{n:,}")
+    out.print(table)
+
+
+FileArg = Annotated[str, typer.Argument(help="Input file (plain lines or JSONL); '-' for stdin.")]
+FieldOpt = Annotated[str, typer.Option("--field", help="JSONL field holding the text.")]
+IdFieldOpt = Annotated[str, typer.Option("--id-field", help="JSONL field holding the record id.")]
+FormatOpt = Annotated[str, typer.Option(
+    "--format", help="auto, lines or jsonl (auto: JSONL when the first line is an object).")]
+MaxLineOpt = Annotated[int, typer.Option(
+    "--max-line-bytes", help="Skip (and count) lines longer than this.")]
+
+
+def _report_skips(name: str, st: ReadStats) -> None:
+    for row, size in st.too_long[:5]:
+        err.print(f"skipped {name}:{row}: line of {size:,} bytes is over --max-line-bytes")
+    if len(st.too_long) > 5:
+        err.print(f"skipped {len(st.too_long) - 5} more over-long lines")
+
+
+@app.command()
+def extract(
+    file: FileArg = "-",
+    field: FieldOpt = "text",
+    id_field: IdFieldOpt = "id",
+    fmt: FormatOpt = "auto",
+    max_line_bytes: MaxLineOpt = DEFAULT_MAX_LINE_BYTES,
+    kind: Annotated[list[str] | None, typer.Option(
+        "--kind", help=f"Only these kinds (repeatable): {', '.join(KINDS)}.")] = None,
+) -> None:
+    """Print the indicators in each input line as one JSON object per line."""
+    if kind:
+        unknown = sorted(set(kind) - set(KINDS))
+        if unknown:
+            fail(f"unknown kind {', '.join(unknown)}; known: {', '.join(KINDS)}", 2)
+    st = ReadStats()
+    write = sys.stdout.write
+    try:
+        for record in read_text_records(file, text_field=field, id_field=id_field, fmt=fmt,
+                                        max_line_bytes=max_line_bytes, stats=st):
+            found = extract_indicators(record.text, kinds=kind)
+            write(json.dumps({"id": record.id, "indicators": [e.to_dict() for e in found]},
+                             ensure_ascii=False) + "\n")
+    except InputError as exc:
+        sys.stdout.flush()
+        fail(str(exc))
+    except BrokenPipeError:  # `jingwang extract … | head`
+        sys.stderr.close()
+        raise typer.Exit(0) from None
+    _report_skips(file, st)
+
+
+@ingest_app.command("text")
+def ingest_text_cmd(
+    ctx: typer.Context,
+    file: FileArg,
+    source: Annotated[str, typer.Option("--source", help="Name of the source (platform, feed).")],
+    field: FieldOpt = "text",
+    id_field: IdFieldOpt = "id",
+    fmt: FormatOpt = "auto",
+    max_line_bytes: MaxLineOpt = DEFAULT_MAX_LINE_BYTES,
+) -> None:
+    """Extract indicators from text records and store them as sightings (idempotent)."""
+    engine = _open(ctx)
+    st = ReadStats()
+    show = err.is_terminal
+    progress = Progress(TextColumn("ingesting {task.description}"), BarColumn(),
+                        MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                        transient=True, disable=not show)
+    try:
+        with progress, session_scope(engine) as session:
+            task = progress.add_task(file, total=None)
+            records = read_text_records(file, text_field=field, id_field=id_field, fmt=fmt,
+                                        max_line_bytes=max_line_bytes, stats=st)
+            report = ingest_text(session, records, source,
+                                 progress=lambda n: progress.advance(task, n))
+    except InputError as exc:
+        fail(f"{exc} — nothing from this file was stored")
+    except StoreError as exc:
+        fail(str(exc))
+    _report_skips(file, st)
+    out.print(
+        f"{file}: {report.records:,} records, {report.extracted:,} indicators found "
+        f"({report.distinct_indicators:,} distinct), {report.new_sightings:,} new sightings "
+        f"stored under source '{source}'"
+    )
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="A phone, card, account, handle, domain, URL …")],
+    kind: Annotated[str | None, typer.Option("--kind", help="Read the query as this kind.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Sightings shown per indicator.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show what the knowledge store knows about an indicator, written in any form."""
+    if kind is not None and kind not in KINDS:
+        fail(f"unknown kind {kind}; known: {', '.join(KINDS)}", 2)
+    candidates = query_candidates(query, kind)
+    if not candidates:
+        fail(f"{query!r} is not a valid indicator of any kind"
+             + (f" ({kind})" if kind else ""), 2)
+    engine = _open(ctx)
+    with session_scope(engine) as session:
+        indicators = find_indicators(session, candidates)
+        profiles = [indicator_profile(session, ind.id, limit=limit) for ind in indicators]
+        results = [_profile_dict(p) for p in profiles]
+    if as_json:
+        out.print_json(json.dumps({"query": query, "candidates": [list(c) for c in candidates],
+                                   "results": results}, ensure_ascii=False, default=str))
+        return
+    read_as = ", ".join(f"{k} {v}" for k, v in candidates)
+    if not results:
+        out.print(f"nothing known about {query!r} (read as: {read_as})")
+        raise typer.Exit(1)
+    for r in results:
+        _print_profile(r)
+
+
+def _profile_dict(p) -> dict[str, object]:  # noqa: ANN001 - an IndicatorProfile
+    ind = p.indicator
+    return {
+        "kind": ind.kind,
+        "value": ind.value,
+        "first_seen": ind.first_seen,
+        "last_seen": ind.last_seen,
+        "sightings": p.sighting_count,
+        "sources": p.sources,
+        "recent": [{"source": s.source, "record_id": s.record_id, "raw": s.raw,
+                    "context": s.context, "seen_at": s.seen_at} for s in p.recent_sightings],
+        "findings": [{"id": f.id, "category": f.category, "score": f.score,
+                      "explanation": f.explanation} for f in p.findings],
+        "cases": [{"case_no": c.case_no, "category": c.category} for c in p.cases],
+        "gangs": [{"key": g.gang.key, "role": g.role} for g in p.gangs],
+        "clues": [{"id": c.id, "status": c.status} for c in p.clues],
+    }
+
+
+def _print_profile(r: dict) -> None:
+    label = KIND_LABELS_ZH.get(str(r["kind"]), str(r["kind"]))
+    out.print(f"[bold]{r['kind']} {r['value']}[/] ({label})", markup=True)
+    sources = ", ".join(f"{s} ×{n}" for s, n in r["sources"].items())
+    out.print(f"  {r['sightings']} sightings in {sources}; first seen {r['first_seen']}, "
+              f"last seen {r['last_seen']}")
+    table = Table(show_edge=False, pad_edge=False)
+    for col in ("source", "record", "as written", "context"):
+        table.add_column(col, overflow="fold")
+    for s in r["recent"]:
+        table.add_row(s["source"], s["record_id"], s["raw"], s["context"])
+    out.print(table)
+    for key in ("findings", "cases", "gangs", "clues"):
+        if r[key]:
+            out.print(f"  {key}: {json.dumps(r[key], ensure_ascii=False, default=str)}")
+
+
+def run() -> None:
+    """Entry point that turns a closed stdout into a quiet exit."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,496 @@
+"""Pull indicators out of text the way black-industry actors write it.
+
+`extract_indicators(text)` folds look-alike characters one-for-one, then runs passes from the
+most specific pattern to the least: links and e-mail, crypto addresses, IPs, accounts named by a
+cue word (微信/QQ/飞机/支付宝/IMEI/包名), bare domains, and last the digit runs that may be phone
+numbers, bank cards or ID numbers.  A span taken by an earlier pass is not read again, so the
+digits of `123456@qq.com` never become a QQ or a phone number.  Every value is validated by its
+kind's canonicaliser (checksums, numbering plan, public suffix) before it is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from jingwang.indicators import patterns as P
+from jingwang.indicators.canonical import (
+    InvalidIndicator,
+    canonical_app,
+    canonical_bank_card,
+    canonical_btc,
+    canonical_device,
+    canonical_domain,
+    canonical_email,
+    canonical_eth,
+    canonical_id_card,
+    canonical_ip,
+    canonical_phone,
+    canonical_qq,
+    canonical_telegram,
+    canonical_tron,
+    canonical_url,
+    canonical_wechat,
+)
+from jingwang.indicators.deobfuscate import fold_text
+
+# Top-level domains accepted after a weak dot disguise (点, 。, ' . '): the ones ads use.
+COMMON_TLDS = frozenset(
+    "com net org cn top vip xyz cc me io info co tv app site club shop online live pro hk tw biz "
+    "asia link fun work ltd store tech icu ink wang ren win bet game games cloud mobi one red run "
+    "love life world today news space website host press group plus fit bio art com.cn net.cn "
+    "org.cn gov.cn edu.cn".split()
+)
+# Suffixes that are far more often a file extension than a site when written bare ("readme.md").
+FILE_LIKE_TLDS = frozenset("md py sh rs pl so zip mov ps js ts txt sb".split())
+# First labels that mark a reversed package name ("com.tencent.mm"), not a host.
+PACKAGE_HEADS = frozenset("com cn org net io android".split())
+# Letters that can sit right before a digit run and still be a cue for it ("QQ123", "vx138…").
+LETTER_CUES = ("qq", "q", "vx", "wx", "v", "tel", "tg", "phone", "mobile", "call", "dh", "sj")
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """One indicator found in a text: its kind, canonical value, the text as written and where."""
+
+    kind: str
+    value: str
+    raw: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "value": self.value, "raw": self.raw,
+                "span": [self.start, self.end]}
+
+
+class _Pass:
+    """The state of one extraction: the folded text, what was found, and which spans are taken."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.folded = fold_text(text)
+        self.taken = bytearray(len(text))
+        self.found: list[Extracted] = []
+
+    def free(self, start: int, end: int) -> bool:
+        return self.taken.find(1, start, end) == -1
+
+    def take(self, start: int, end: int) -> None:
+        self.taken[start:end] = b"\x01" * (end - start)
+
+    def add(self, kind: str, value: str, start: int, end: int) -> None:
+        self.found.append(Extracted(kind, value, self.text[start:end], start, end))
+
+
+def extract_indicators(text: str, kinds: Iterable[str] | None = None) -> list[Extracted]:
+    """Every indicator in `text`, in order of position; `kinds` limits which kinds are reported."""
+    st = _Pass(text)
+    if not text:
+        return []
+    _links_and_mail(st)
+    _crypto(st)
+    _ipv4(st)
+    _cued_accounts(st)
+    _bare_hosts(st)
+    _digit_runs(st)
+    _alipay_accounts(st)
+    wanted = set(kinds) if kinds is not None else None
+    result = sorted(st.found, key=lambda e: (e.start, e.end, e.kind))
+    if wanted is not None:
+        result = [e for e in result if e.kind in wanted]
+    return result
+
+
+# --- links, mail, crypto, IPs ----------------------------------------------------------------
+
+def _host_value(host_text: str, weak_ok: bool) -> str | None:
+    """Registered domain of a host as written, or None when it is not a plausible site."""
+    if P.WEAK_DOT_RE.search(host_text):
+        labels = [lab for lab in P.DOT_SPLIT.split(host_text) if lab]
+        tld = labels[-1]
+        two = ".".join(labels[-2:]).lower()
+        if not weak_ok or not (tld in COMMON_TLDS or two in COMMON_TLDS):
+            return None
+        # "下午5点com" is not a site: the label before a weak dot needs a letter or some length.
+        if not re.search(r"[A-Za-z]", labels[-2]) and len(labels[-2]) < 3:
+            return None
+    try:
+        return canonical_domain(host_text)
+    except InvalidIndicator:
+        return None
+
+
+def _links_and_mail(st: _Pass) -> None:
+    f = st.folded
+    for m in P.TELEGRAM_LINK.finditer(f):
+        if m.group(1):  # an invite link names a group, not a user: leave it to the URL pass
+            continue
+        try:
+            value = canonical_telegram(m.group(2))
+        except InvalidIndicator:
+            continue
+        st.add("telegram", value, m.start(), m.end())
+        st.take(m.start(), m.end())
+    for m in P.EMAIL.finditer(f):
+        if not st.free(m.start(), m.end()):
+            continue
+        at, host = m.group(2), m.group(3)
+        if at == "#" and P.DOT_SPLIT.sub(".", host).lower() not in P.MAIL_HOSTS_FOR_HASH:
+            continue
+        try:
+            value = canonical_email(f"{m.group(1)}@{host}")
+        except InvalidIndicator:
+            continue
+        st.add("email", value, m.start(), m.end())
+        st.take(m.start(), m.end())
+    for m in P.SCHEME_URL.finditer(f):
+        if not st.free(m.start(), m.end()):
+            continue
+        end = _trim_url_end(f, m.start(), m.end())
+        _emit_url(st, m.start(), end, m.start(1), m.end(1))
+
+
+def _trim_url_end(f: str, start: int, end: int) -> int:
+    """Drop punctuation that ends the sentence rather than the link."""
+    while end > start and f[end - 1] in ".,;:!?)]}'\"":
+        if f[end - 1] == ")" and f.count("(", start, end) >= f.count(")", start, end):
+            break
+        end -= 1
+    return end
+
+
+def _emit_url(st: _Pass, start: int, end: int, host_start: int, host_end: int) -> bool:
+    host_text = st.folded[host_start:host_end]
+    ip = _as_ipv4(host_text)
+    if ip is not None:
+        value_host_kind, host_value = "ip", ip
+    else:
+        domain = _host_value(host_text, weak_ok=True)
+        if domain is None:
+            return False
+        value_host_kind, host_value = "domain", domain
+    try:
+        url = canonical_url(st.folded[start:end])
+    except InvalidIndicator:
+        return False
+    st.add("url", url, start, end)
+    st.add(value_host_kind, host_value, host_start, host_end)
+    st.take(start, end)
+    return True
+
+
+def _as_ipv4(host_text: str) -> str | None:
+    m = P.IPV4.fullmatch(host_text)
+    if not m:
+        return None
+    try:
+        return canonical_ip(host_text)
+    except InvalidIndicator:
+        return None
+
+
+def _crypto(st: _Pass) -> None:
+    f = st.text  # addresses are case-sensitive and never disguised: read them as written
+    checks = ((P.TRON, "tron", canonical_tron), (P.BTC_BECH32, "btc", canonical_btc),
+              (P.BTC_LEGACY, "btc", canonical_btc), (P.ETH, "eth", canonical_eth))
+    for pattern, kind, canon in checks:
+        for m in pattern.finditer(f):
+            if not st.free(m.start(), m.end()):
+                continue
+            try:
+                value = canon(m.group(0))
+            except InvalidIndicator:
+                continue
+            st.add(kind, value, m.start(), m.end())
+            st.take(m.start(), m.end())
+
+
+def _ipv4(st: _Pass) -> None:
+    f = st.folded
+    for m in P.IPV4.finditer(f):
+        if not st.free(m.start(), m.end()):
+            continue
+        if P.VERSION_BEFORE.search(f, max(0, m.start() - 12), m.start()):
+            continue
+        octets = [int(g) for g in m.groups()]
+        if any(o > 255 for o in octets) or any(len(g) > 1 and g[0] == "0" for g in m.groups()):
+            continue
+        end = m.end()
+        tail = re.match(P.URL_TAIL, f[end:])
+        if tail and tail.group(0).startswith((":", "/")) and len(tail.group(0)) > 1:
+            # "1.2.3.4:8080/admin" is a link to the address: report both.
+            url_end = _trim_url_end(f, m.start(), end + tail.end())
+            if _emit_url(st, m.start(), url_end, m.start(), end):
+                continue
+        st.add("ip", ".".join(map(str, octets)), m.start(), end)
+        st.take(m.start(), end)
+
+
+# --- accounts named by a cue word ------------------------------------------------------------
+
+def _cued_accounts(st: _Pass) -> None:
+    f = st.folded
+    for m in P.WECHAT_WXID.finditer(f):
+        if st.free(m.start(), m.end()):
+            st.add("wechat", m.group(0).lower(), m.start(), m.end())
+            st.take(m.start(), m.end())
+    for m in P.QQ_CUED.finditer(f):
+        s, e = m.span(1)
+        if not st.free(s, e) or _unit_follows(f, e):
+            continue
+        try:
+            value = canonical_qq(f[s:e])
+        except InvalidIndicator:
+            continue
+        st.add("qq", value, s, e)
+        st.take(s, e)
+    for m in P.WECHAT_CUED.finditer(f):
+        if m.group(1):
+            s, e = m.span(1)
+            if not st.free(s, e) or _is_host_start(f, e):
+                continue
+            try:
+                value = canonical_wechat(m.group(1))
+            except InvalidIndicator:
+                continue
+            st.add("wechat", value, s, e)
+            st.take(s, e)
+        else:
+            s, e = m.span(2)
+            if not st.free(s, e):
+                continue
+            digits = "".join(ch for ch in f[s:e] if ch.isdigit())
+            try:
+                phone = canonical_phone(f[s:e])
+            except InvalidIndicator:
+                phone = None
+            if phone is not None:
+                # A WeChat account bound to a mobile number: the number is both.
+                st.add("phone", phone, s, e)
+                if phone.startswith("+86") and len(digits) >= 11:
+                    st.add("wechat", digits[-11:], s, e)
+                st.take(s, e)
+    for m in P.TELEGRAM_CUED.finditer(f):
+        s, e = m.span(1)
+        if not st.free(s, e) or _is_host_start(f, e):
+            continue
+        try:
+            value = canonical_telegram(m.group(1))
+        except InvalidIndicator:
+            continue
+        at = s - 1 if s > 0 and f[s - 1] == "@" else s
+        st.add("telegram", value, at, e)
+        st.take(at, e)
+    for m in P.DEVICE_CUED.finditer(f):
+        s, e = m.span(1)
+        if not st.free(s, e):
+            continue
+        try:
+            value = canonical_device(f[s:e])
+        except InvalidIndicator:
+            continue
+        st.add("device", value, s, e)
+        st.take(s, e)
+    for m in P.APP_CUED.finditer(f):
+        s, e = m.span(1)
+        if not st.free(s, e):
+            continue
+        try:
+            value = canonical_app(m.group(1))
+        except InvalidIndicator:
+            continue
+        st.add("app", value, s, e)
+        st.take(s, e)
+
+
+def _is_host_start(f: str, end: int) -> bool:
+    """True when the token ending at `end` continues as a host name ('abc' in 'abc.com')."""
+    return bool(re.match(rf"{P.ANY_DOT}[A-Za-z]", f[end:end + 8]))
+
+
+def _unit_follows(f: str, end: int) -> bool:
+    return bool(P.UNIT_AFTER.match(f, end, min(len(f), end + 4)))
+
+
+def _alipay_accounts(st: _Pass) -> None:
+    """An Alipay cue right before a phone number or e-mail names that account."""
+    f = st.folded
+    by_start = {e.start: e for e in st.found if e.kind in ("phone", "email")}
+    if not by_start:
+        return
+    for m in P.ALIPAY_CUE.finditer(f):
+        hit = by_start.get(m.end())
+        if hit is not None:
+            st.add("alipay", hit.value, hit.start, hit.end)
+
+
+# --- bare host names -------------------------------------------------------------------------
+
+def _bare_hosts(st: _Pass) -> None:
+    f = st.folded
+    for m in P.BARE_HOST.finditer(f):
+        hs, he = m.span(1)
+        if not st.free(hs, he):
+            continue
+        host_text = f[hs:he]
+        labels = [lab.lower() for lab in P.DOT_SPLIT.split(host_text) if lab]
+        if all(lab.isdigit() for lab in labels):
+            continue
+        has_www = labels[0] == "www"
+        path = m.group(2)
+        path_ok = len(path) > 1 and path[0] in "/?#"
+        if not has_www and not path_ok:
+            if labels[-1] in FILE_LIKE_TLDS:
+                continue
+            if len(labels) >= 3 and labels[0] in PACKAGE_HEADS:
+                continue  # "com.tencent.mm" is an Android package, not a host
+        domain = _host_value(host_text, weak_ok=True)
+        if domain is None:
+            continue
+        if path_ok:
+            end = _trim_url_end(f, hs, m.end())
+            if end - he > 1 and _emit_url(st, hs, end, hs, he):
+                continue
+        st.add("domain", domain, hs, he)
+        st.take(hs, he)
+
+
+# --- digit runs: phones, bank cards, ID numbers ----------------------------------------------
+
+def _digit_runs(st: _Pass) -> None:
+    f = st.folded
+    for m in P.DIGIT_RUN.finditer(f):
+        start, end = m.span()
+        if not st.free(start, end):
+            start, end = _free_part(st, start, end)
+            if start >= end:
+                continue
+        if _letters_glue(f, start):
+            continue
+        if P.NOT_AN_INDICATOR_BEFORE.search(f, max(0, start - 10), start):
+            continue
+        groups = [(g.group(0), g.start(), g.end())
+                  for g in P.DIGIT_GROUP.finditer(f, start, end)]
+        if not groups:
+            continue
+        has_plus = f[start] == "+"
+        check_x = f[end - 1] in "Xx"
+        cue_phone = bool(P.PHONE_CUE_BEFORE.search(f, max(0, start - 8), start))
+        _segment_run(st, groups, has_plus, check_x, cue_phone)
+
+
+def _free_part(st: _Pass, start: int, end: int) -> tuple[int, int]:
+    """The first stretch of a digit run not taken by an earlier pass."""
+    i = start
+    while i < end and not st.free(i, i + 1):
+        i += 1
+    j = i
+    while j < end and st.free(j, j + 1):
+        j += 1
+    return i, j
+
+
+def _letters_glue(f: str, start: int) -> bool:
+    """True when letters run straight into the digits ("abc12345678") and are not a cue word."""
+    if start == 0 or not f[start - 1].isascii() or not f[start - 1].isalpha():
+        return False
+    i = start
+    while i > 0 and f[i - 1].isascii() and f[i - 1].isalpha():
+        i -= 1
+    word = f[i:start].lower()
+    return not word.endswith(LETTER_CUES)
+
+
+def _segment_run(st: _Pass, groups: list[tuple[str, int, int]], has_plus: bool,
+                 check_x: bool, cue_phone: bool) -> None:
+    """Split one digit run into indicators: from each group, the longest join that is valid."""
+    f = st.folded
+    n = len(groups)
+    card_like = n >= 4 and all(len(g[0]) == 4 for g in groups[:-1])
+    i = 0
+    while i < n:
+        best: tuple[int, str, str] | None = None
+        digits = ""
+        for j in range(i, n):
+            digits += groups[j][0]
+            if len(digits) > 20:
+                break
+            last = j == n - 1
+            x = "X" if (last and check_x) else ""
+            plus = has_plus and i == 0
+            found = _classify(digits, x, plus, groups[i:j + 1], cue_phone and i == 0)
+            if found is not None:
+                best = (j, found[0], found[1])
+        if best is None:
+            if card_like:
+                return  # a failed card number: none of its groups is a phone number
+            i += 1
+            continue
+        j, kind, value = best
+        s = _plus_start(f, groups[0][1]) if has_plus and i == 0 else groups[i][1]
+        e = groups[j][2] + (1 if kind == "id_card" and j == n - 1 and check_x else 0)
+        if not _unit_follows(f, e) and st.free(s, e):
+            st.add(kind, value, s, e)
+            st.take(s, e)
+        i = j + 1
+
+
+def _plus_start(f: str, first_digit: int) -> int:
+    k = first_digit - 1
+    while k >= 0 and f[k] in " \u00a0":
+        k -= 1
+    return k if k >= 0 and f[k] == "+" else first_digit
+
+
+def _classify(digits: str, x: str, plus: bool, groups: list[tuple[str, int, int]],
+              cue_phone: bool) -> tuple[str, str] | None:
+    n = len(digits)
+    if x:
+        if n == 17:
+            try:
+                return "id_card", canonical_id_card(digits + x)
+            except InvalidIndicator:
+                return None
+        return None
+    if plus:
+        try:
+            return "phone", canonical_phone("+" + digits)
+        except InvalidIndicator:
+            return None
+    if n == 18:
+        try:
+            return "id_card", canonical_id_card(digits)
+        except InvalidIndicator:
+            pass
+    if 16 <= n <= 19:
+        try:
+            return "bank_card", canonical_bank_card(digits)
+        except InvalidIndicator:
+            pass
+    if n == 11 and digits[0] == "1":
+        return _phone_or_none(digits)
+    if n in (13, 15) and digits.startswith(("86", "0086")) and digits[-11] == "1":
+        return _phone_or_none("+86" + digits[-11:])
+    if n == 10 and digits.startswith(("400", "800")):
+        return _phone_or_none(digits)
+    if digits[0] == "0" and 10 <= n <= 12:
+        area = groups[0][0]
+        rest = n - len(area)
+        structured = len(groups) >= 2 and 3 <= len(area) <= 4 and 7 <= rest <= 8
+        if structured or cue_phone:
+            return _phone_or_none(digits)
+    return None
+
+
+def _phone_or_none(digits: str) -> tuple[str, str] | None:
+    try:
+        return "phone", canonical_phone(digits)
+    except InvalidIndicator:
+        return None
+
+
+def extract_values(text: str) -> set[tuple[str, str]]:
+    """The set of (kind, value) pairs in `text`: what scoring and de-duplication need."""
+    return {(e.kind, e.value) for e in extract_indicators(text)}

@@ -1,0 +1,51 @@
+"""The indicator kinds jingwang knows, which of them are personal data, and how each is named."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class IndicatorKind(StrEnum):
+    """Every kind of indicator the knowledge store holds (DESIGN.md, "The data model")."""
+
+    PHONE = "phone"
+    QQ = "qq"
+    WECHAT = "wechat"
+    TELEGRAM = "telegram"
+    BANK_CARD = "bank_card"
+    ID_CARD = "id_card"
+    DOMAIN = "domain"
+    URL = "url"
+    IP = "ip"
+    EMAIL = "email"
+    BTC = "btc"
+    ETH = "eth"
+    TRON = "tron"
+    ALIPAY = "alipay"
+    APP = "app"
+    DEVICE = "device"
+
+
+KINDS: tuple[str, ...] = tuple(k.value for k in IndicatorKind)
+
+# Personal data: masked for roles that may not see it (DESIGN.md).
+PII_KINDS: frozenset[str] = frozenset({"phone", "id_card", "bank_card", "email"})
+
+KIND_LABELS_ZH: dict[str, str] = {
+    "phone": "电话",
+    "qq": "QQ",
+    "wechat": "微信",
+    "telegram": "Telegram",
+    "bank_card": "银行卡",
+    "id_card": "身份证",
+    "domain": "域名",
+    "url": "网址",
+    "ip": "IP地址",
+    "email": "邮箱",
+    "btc": "比特币地址",
+    "eth": "以太坊地址",
+    "tron": "波场(TRON)地址",
+    "alipay": "支付宝",
+    "app": "APP",
+    "device": "设备(IMEI)",
+}

@@ -1,0 +1,181 @@
+"""Read text records from plain-text or JSONL files, rejecting bad input with file, row and reason.
+
+A record is one line: plain text, or a JSON object whose text is in a named field.  Reading is
+streaming (a line at a time, in bytes), so a 50 MB single line is skipped and counted without
+being held in memory, a binary file is refused at its first bytes, and invalid UTF-8 is reported
+at its row and byte offset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024
+_CHUNK = 1024 * 1024
+_SNIFF = 8192
+
+
+class InputError(Exception):
+    """Bad input: names the file, the row (1-based line number) and the reason."""
+
+    def __init__(self, file: str, row: int | None, reason: str) -> None:
+        where = f"{file}:{row}" if row is not None else file
+        super().__init__(f"{where}: {reason}")
+        self.file = file
+        self.row = row
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class TextRecord:
+    """One line of input: its id (given, or the line number), text, and optional time."""
+
+    id: str | None
+    text: str
+    row: int
+    observed_at: dt.datetime | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def record_id(self) -> str:
+        return self.id if self.id is not None else f"line:{self.row}"
+
+
+@dataclass(slots=True)
+class ReadStats:
+    """What reading skipped, so a command can say so once at the end."""
+
+    records: int = 0
+    blank: int = 0
+    too_long: list[tuple[int, int]] = field(default_factory=list)  # (row, bytes)
+    bytes_read: int = 0
+
+
+def _open(path: str) -> tuple[BinaryIO, str]:
+    if path == "-":
+        return sys.stdin.buffer, "<stdin>"
+    p = Path(path)
+    if not p.exists():
+        raise InputError(path, None, "no such file")
+    if p.is_dir():
+        raise InputError(path, None, "is a directory, not a file")
+    return p.open("rb"), path
+
+
+def _lines(stream: BinaryIO, name: str, max_line_bytes: int,
+           stats: ReadStats) -> Iterator[tuple[int, bytes]]:
+    """(row, line bytes) without the newline; lines over the cap are skipped and counted."""
+    row = 0
+    while True:
+        line = stream.readline(max_line_bytes + 1)
+        if not line:
+            return
+        row += 1
+        stats.bytes_read += len(line)
+        if len(line) > max_line_bytes and not line.endswith(b"\n"):
+            size = len(line)
+            while True:  # drain the rest of the giant line in bounded chunks
+                chunk = stream.readline(_CHUNK)
+                size += len(chunk)
+                stats.bytes_read += len(chunk)
+                if not chunk or chunk.endswith(b"\n"):
+                    break
+            stats.too_long.append((row, size))
+            continue
+        yield row, line.rstrip(b"\r\n")
+
+
+def _check_not_binary(head: bytes, name: str) -> None:
+    if b"\x00" in head:
+        raise InputError(name, None, "binary file (NUL bytes); expected UTF-8 text or JSONL")
+
+
+def _decode(line: bytes, name: str, row: int) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(name, row, f"invalid UTF-8 at byte {exc.start}") from None
+
+
+def _parse_time(value: object, name: str, row: int) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        return dt.datetime.fromtimestamp(value, tz=dt.UTC)
+    if isinstance(value, str):
+        try:
+            t = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise InputError(name, row, f"time {value!r} is not ISO 8601") from None
+        return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+    raise InputError(name, row, f"time {value!r} is not ISO 8601 or a Unix timestamp")
+
+
+def read_text_records(
+    path: str,
+    *,
+    text_field: str = "text",
+    id_field: str = "id",
+    time_field: str = "time",
+    fmt: str = "auto",
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    stats: ReadStats | None = None,
+) -> Iterator[TextRecord]:
+    """Yield the records of a file ('-' for stdin) as plain lines or JSONL.
+
+    `fmt` is 'lines', 'jsonl' or 'auto' (JSONL when the first non-blank line starts with '{').
+    Raises InputError for a missing or binary file, invalid UTF-8, bad JSON or a missing field;
+    blank lines and lines over `max_line_bytes` are skipped and counted in `stats`.
+    """
+    if fmt not in ("auto", "lines", "jsonl"):
+        raise ValueError(f"unknown format {fmt!r}")
+    stats = stats if stats is not None else ReadStats()
+    stream, name = _open(path)
+    try:
+        buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)
+        head = buffered.peek(_SNIFF)[:_SNIFF]
+        _check_not_binary(head, name)
+        for row, raw in _lines(buffered, name, max_line_bytes, stats):
+            if b"\x00" in raw:
+                raise InputError(name, row, "NUL byte in line; expected UTF-8 text")
+            line = _decode(raw, name, row)
+            if not line.strip():
+                stats.blank += 1
+                continue
+            if fmt == "auto":
+                fmt = "jsonl" if line.lstrip().startswith("{") else "lines"
+            if fmt == "lines":
+                stats.records += 1
+                yield TextRecord(None, line, row)
+                continue
+            yield _json_record(line, name, row, text_field, id_field, time_field)
+            stats.records += 1
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _json_record(line: str, name: str, row: int, text_field: str, id_field: str,
+                 time_field: str) -> TextRecord:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(name, row, f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+    if not isinstance(obj, dict):
+        raise InputError(name, row, "JSON line is not an object")
+    text = obj.get(text_field)
+    if not isinstance(text, str):
+        found = ", ".join(sorted(map(str, obj))) or "none"
+        raise InputError(name, row, f"no string field {text_field!r} (fields: {found})")
+    rid = obj.get(id_field)
+    rid_str = None if rid is None else str(rid)
+    observed = _parse_time(obj.get(time_field), name, row)
+    extra = {k: v for k, v in obj.items() if k not in (text_field, id_field, time_field)}
+    return TextRecord(rid_str, text, row, observed, extra)
