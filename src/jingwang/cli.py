@@ -76,7 +76,7 @@ def _db(ctx: typer.Context) -> str:
     return resolve_db_url((ctx.obj or {}).get("db"))
 
 
-def _open(ctx: typer.Context):  # noqa: ANN202 - an Engine
+def _open(ctx: typer.Context):
     try:
         return open_store(_db(ctx))
     except StoreError as exc:
@@ -230,7 +230,7 @@ def search(
         _print_profile(r)
 
 
-def _profile_dict(p) -> dict[str, object]:  # noqa: ANN001 - an IndicatorProfile
+def _profile_dict(p) -> dict[str, object]:
     ind = p.indicator
     return {
         "kind": ind.kind,
