@@ -86,16 +86,22 @@ class _Pass:
 
 def extract_indicators(text: str, kinds: Iterable[str] | None = None) -> list[Extracted]:
     """Every indicator in `text`, in order of position; `kinds` limits which kinds are reported."""
-    st = _Pass(text)
     if not text:
         return []
-    _links_and_mail(st)
-    _crypto(st)
+    st = _Pass(text)
+    f = st.folded
+    if not P.HAS_ALNUM.search(f):
+        return []  # every kind needs an ASCII letter or digit once folded
+    if "@" in f or "#" in f or "//" in f or ".me/" in f or "at]" in f or "at)" in f:
+        _links_and_mail(st)
+    if P.HAS_LONG_TOKEN.search(f):
+        _crypto(st)
     _ipv4(st)
     _cued_accounts(st)
     _bare_hosts(st)
     _digit_runs(st)
-    _alipay_accounts(st)
+    if st.found:
+        _alipay_accounts(st)
     wanted = set(kinds) if kinds is not None else None
     result = sorted(st.found, key=lambda e: (e.start, e.end, e.kind))
     if wanted is not None:

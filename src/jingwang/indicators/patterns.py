@@ -19,11 +19,15 @@ _EMOJI = (
 SEPARATOR = rf"[ \t\u00a0\-_./\\|~*·•—–()\[\]{_EMOJI}]"
 EMOJI_CLASS = rf"[{_EMOJI}]"
 
-# A run of digits with up to three separator characters between groups; an optional leading
-# '+' and a trailing 'X' (the check character of an ID number).
+# A run of at least seven digits (no shorter number is a phone, card or ID number) with up to
+# three separator characters between groups; an optional leading '+' and a trailing 'X' (the
+# check character of an ID number).
 DIGIT_RUN = re.compile(
-    rf"(?<![0-9])(\+\s?)?[0-9](?:{SEPARATOR}{{0,3}}[0-9])*(?:[Xx](?![A-Za-z0-9]))?"
+    rf"(?<![0-9])(\+\s?)?[0-9](?:{SEPARATOR}{{0,3}}[0-9]){{6,}}(?:[Xx](?![A-Za-z0-9]))?"
 )
+# Quick tests that let extraction skip whole passes on text that cannot hold their kinds.
+HAS_ALNUM = re.compile(r"[A-Za-z0-9]")
+HAS_LONG_TOKEN = re.compile(r"[A-Za-z0-9]{26}")
 DIGIT_GROUP = re.compile(r"[0-9]+")
 
 # Host names, with the dot written plainly or disguised.  Strong disguises ([.], (.)) are as
@@ -41,20 +45,21 @@ WEAK_DOT_RE = re.compile(WEAK_DOT)
 URL_TAIL = r"(?::\d{1,5})?(?:[/?#][!#-&(-;=?-~]*)?"
 
 SCHEME_URL = re.compile(
-    rf"(?<![A-Za-z])(?:h[tx]{{2}}ps?|ftp)\s?(?:\[:\]|:)\s?//({HOST}){URL_TAIL}", re.IGNORECASE
+    rf"(?=[HhFf])(?<![A-Za-z])(?:h[tx]{{2}}ps?|ftp)\s?(?:\[:\]|:)\s?//({HOST}){URL_TAIL}", re.IGNORECASE
 )
-BARE_HOST = re.compile(rf"(?<![A-Za-z0-9@_\-.])((?:www{ANY_DOT})?{HOST})({URL_TAIL})",
+BARE_HOST = re.compile(rf"(?=[A-Za-z0-9])(?<![A-Za-z0-9@_\-.])((?:www{ANY_DOT})?{HOST})({URL_TAIL})",
                        re.IGNORECASE)
 
 TELEGRAM_LINK = re.compile(
-    r"(?:https?://)?(?:www\.)?(?<![A-Za-z0-9.])(?:t|telegram)\.me/(joinchat/|\+)?([A-Za-z0-9_]{5,32})",
+    r"(?=[HhWwTt])(?:https?://)?(?:www\.)?(?<![A-Za-z0-9.])(?:t|telegram)\.me/(joinchat/|\+)?"
+    r"([A-Za-z0-9_]{5,32})",
     re.IGNORECASE,
 )
 
 # E-mail, with '@' or a disguise of it; '#' for '@' only before a known mail host, where the
 # trick is common ("把#换成@").
 EMAIL = re.compile(
-    rf"(?<![A-Za-z0-9._%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{{0,63}})\s?(@|\[at\]|\(at\)|\{{at\}}|#)\s?"
+    rf"(?=[A-Za-z0-9])(?<![A-Za-z0-9._%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{{0,63}})\s?(@|\[at\]|\(at\)|\{{at\}}|#)\s?"
     rf"({LABEL}(?:{STRONG_DOT}{LABEL}){{1,5}})(?![A-Za-z0-9-])",
     re.IGNORECASE,
 )
@@ -103,17 +108,17 @@ _APP_CUES = r"包名|应用包名|(?<![A-Za-z])(?:package name|package|pkg)(?![A
 CUE_LETTER_ID = r"[A-Za-z][-_A-Za-z0-9]{5,19}(?![-_A-Za-z0-9]|\.[A-Za-z]|@)"
 CUE_DIGITS = rf"[0-9](?:{SEPARATOR}{{0,2}}[0-9]){{4,18}}(?![0-9])"
 
-WECHAT_CUED = re.compile(rf"(?:{_WECHAT_CUES}){FILLER}(?:({CUE_LETTER_ID})|(\+?{CUE_DIGITS}))")
+WECHAT_CUED = re.compile(rf"(?=[微薇威徽维围徵危VvWw卫加+➕])(?:{_WECHAT_CUES}){FILLER}(?:({CUE_LETTER_ID})|(\+?{CUE_DIGITS}))")
 WECHAT_WXID = re.compile(r"(?<![A-Za-z0-9_])wxid_[a-z0-9]{6,24}(?![A-Za-z0-9_])", re.IGNORECASE)
-QQ_CUED = re.compile(rf"(?:{_QQ_CUES}){FILLER}({CUE_DIGITS})")
+QQ_CUED = re.compile(rf"(?=[Qq扣抠寇叩秋企])(?:{_QQ_CUES}){FILLER}({CUE_DIGITS})")
 TELEGRAM_CUED = re.compile(
-    rf"(?:{_TELEGRAM_CUES}){FILLER}@?([A-Za-z][A-Za-z0-9_]{{4,31}})(?![A-Za-z0-9_]|\.[A-Za-z]|@)"
+    rf"(?=[纸小飞电TtGg✈🛩])(?:{_TELEGRAM_CUES}){FILLER}@?([A-Za-z][A-Za-z0-9_]{{4,31}})(?![A-Za-z0-9_]|\.[A-Za-z]|@)"
 )
 TELEGRAM_AT = re.compile(r"@([A-Za-z][A-Za-z0-9_]{4,31})(?![A-Za-z0-9_]|\.[A-Za-z])")
-ALIPAY_CUE = re.compile(rf"(?:{_ALIPAY_CUES}){FILLER}")
-DEVICE_CUED = re.compile(rf"(?:{_DEVICE_CUES}){FILLER}({CUE_DIGITS})")
+ALIPAY_CUE = re.compile(rf"(?=[支ZzAa])(?:{_ALIPAY_CUES}){FILLER}")
+DEVICE_CUED = re.compile(rf"(?=[IiMm串设])(?:{_DEVICE_CUES}){FILLER}({CUE_DIGITS})")
 APP_CUED = re.compile(
-    rf"(?:{_APP_CUES}){FILLER}([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)+)", re.IGNORECASE
+    rf"(?=[包应Pp])(?:{_APP_CUES}){FILLER}([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)+)", re.IGNORECASE
 )
 
 # Context that makes a digit run something other than an indicator.
