@@ -278,6 +278,10 @@ def _cued_accounts(st: _Pass) -> None:
                 if phone.startswith("+86") and len(digits) >= 11:
                     st.add("wechat", digits[-11:], s, e)
                 st.take(s, e)
+            elif 5 <= len(digits) <= 11 and digits[0] != "0" and not _unit_follows(f, e):
+                # "VX: 89584116": a WeChat account bound to a QQ number, written as digits.
+                st.add("wechat", digits, s, e)
+                st.take(s, e)
     for m in P.TELEGRAM_CUED.finditer(f):
         s, e = m.span(1)
         if not st.free(s, e) or _is_host_start(f, e):
@@ -289,6 +293,19 @@ def _cued_accounts(st: _Pass) -> None:
         at = s - 1 if s > 0 and f[s - 1] == "@" else s
         st.add("telegram", value, at, e)
         st.take(at, e)
+    if "@" in f:
+        # A bare @handle in this text is a Telegram username far more often than anything else
+        # (e-mail addresses were taken before this pass).
+        for m in P.TELEGRAM_AT.finditer(f):
+            s, e = m.span()
+            if not st.free(s, e) or (s > 0 and f[s - 1].isascii() and f[s - 1].isalnum()):
+                continue
+            try:
+                value = canonical_telegram(m.group(1))
+            except InvalidIndicator:
+                continue
+            st.add("telegram", value, s, e)
+            st.take(s, e)
     for m in P.DEVICE_CUED.finditer(f):
         s, e = m.span(1)
         if not st.free(s, e):

@@ -41,8 +41,9 @@ DOT_SPLIT = re.compile(rf"{ANY_DOT}", re.IGNORECASE)
 WEAK_DOT_RE = re.compile(WEAK_DOT)
 
 # Characters a URL path can hold as written in an ad: printable ASCII, stopping at quotes,
-# angle brackets and anything non-ASCII (Chinese text right after a link is common).
-URL_TAIL = r"(?::\d{1,5})?(?:[/?#][!#-&(-;=?-~]*)?"
+# angle brackets, backslashes, braces and anything non-ASCII (Chinese right after a link is
+# common; so is a link inside escaped JSON or HTML).
+URL_TAIL = r"(?::\d{1,5})?(?:[/?#][!#-&(-;=?-Z\[\]_a-z~]*)?"
 
 SCHEME_URL = re.compile(
     rf"(?=[HhFf])(?<![A-Za-z])(?:h[tx]{{2}}ps?|ftp)\s?(?:\[:\]|:)\s?//({HOST}){URL_TAIL}", re.IGNORECASE
@@ -89,13 +90,14 @@ FILLER = (
 )
 
 _WECHAT_CUES = (
-    r"微信|薇信|威信|徽信|维信|围信|微芯|薇芯|徵信|危信|[Vv]信|[Vv]❤|[Vv]♥"
+    r"微信|薇信|威信|徽信|维信|围信|微芯|薇芯|徵信|危信|喂信|喂心|胃信|维心|威心|薇心|魏信|[Vv]信|[Vv]心"
+    r"|[Vv]❤|[Vv]♥|嶶"
     r"|(?<![A-Za-z])(?:vx|VX|Vx|vX|wx|WX|Wx|weixin|WeiXin|wechat|WeChat|Wechat|weichat)(?![A-Za-z])"
-    r"|卫星|(?:加|\+|➕)\s?[Vv](?![A-Za-z])|(?<![A-Za-z])[Vv](?=\s?[:])|薇|微(?![博软商店视]|小|笑)"
+    r"|卫星|(?:加|\+|➕)\s?[Vv](?![A-Za-z])|(?<![A-Za-z])[Vv](?=\s?[:]|[0-9]{5})|薇|微(?![博软商店视]|小|笑)"
 )
 _QQ_CUES = (
     r"(?<![A-Za-z])(?:QQ|qq|Qq|qQ)(?:群|号)?(?![A-Za-z])|扣扣|抠抠|寇寇|叩叩|秋秋|企鹅号?|企鹅群"
-    r"|(?<![A-Za-z])[Qq](?:号|群)|(?<![A-Za-z0-9])[Qq](?=\s?[:=])"
+    r"|(?<![A-Za-z])[Qq](?:号|群)|(?<![A-Za-z0-9])[Qq](?=\s?[:=]|[0-9]{5})|扣(?=\s?[:：]?\s?[0-9]{5})"
 )
 _TELEGRAM_CUES = (
     r"纸飞机|小飞机|飞机号|飞机|电报|(?<![A-Za-z])(?:TG|tg|Tg|telegram|Telegram|TELEGRAM)(?![A-Za-z])"
@@ -108,7 +110,7 @@ _APP_CUES = r"包名|应用包名|(?<![A-Za-z])(?:package name|package|pkg)(?![A
 CUE_LETTER_ID = r"[A-Za-z][-_A-Za-z0-9]{5,19}(?![-_A-Za-z0-9]|\.[A-Za-z]|@)"
 CUE_DIGITS = rf"[0-9](?:{SEPARATOR}{{0,2}}[0-9]){{4,18}}(?![0-9])"
 
-WECHAT_CUED = re.compile(rf"(?=[微薇威徽维围徵危VvWw卫加+➕])(?:{_WECHAT_CUES}){FILLER}(?:({CUE_LETTER_ID})|(\+?{CUE_DIGITS}))")
+WECHAT_CUED = re.compile(rf"(?=[微薇威徽维围徵危喂胃魏嶶VvWw卫加+➕])(?:{_WECHAT_CUES}){FILLER}(?:({CUE_LETTER_ID})|(\+?{CUE_DIGITS}))")
 WECHAT_WXID = re.compile(r"(?<![A-Za-z0-9_])wxid_[a-z0-9]{6,24}(?![A-Za-z0-9_])", re.IGNORECASE)
 QQ_CUED = re.compile(rf"(?=[Qq扣抠寇叩秋企])(?:{_QQ_CUES}){FILLER}({CUE_DIGITS})")
 TELEGRAM_CUED = re.compile(
