@@ -46,10 +46,12 @@ WEAK_DOT_RE = re.compile(WEAK_DOT)
 URL_TAIL = r"(?::\d{1,5})?(?:[/?#][!#-&(-;=?-Z\[\]_a-z~]*)?"
 
 SCHEME_URL = re.compile(
-    rf"(?=[HhFf])(?<![A-Za-z])(?:h[tx]{{2}}ps?|ftp)\s?(?:\[:\]|:)\s?//({HOST}){URL_TAIL}", re.IGNORECASE
+    rf"(?=[HhFf])(?<![A-Za-z])(?:h[tx]{{2}}ps?|ftp)\s?(?:\[:\]|:)\s?//({HOST}){URL_TAIL}",
+    re.IGNORECASE,
 )
-BARE_HOST = re.compile(rf"(?=[A-Za-z0-9])(?<![A-Za-z0-9@_\-.])((?:www{ANY_DOT})?{HOST})({URL_TAIL})",
-                       re.IGNORECASE)
+BARE_HOST = re.compile(
+    rf"(?=[A-Za-z0-9])(?<![A-Za-z0-9@_\-.])((?:www{ANY_DOT})?{HOST})({URL_TAIL})", re.IGNORECASE
+)
 
 TELEGRAM_LINK = re.compile(
     r"(?=[HhWwTt])(?:https?://)?(?:www\.)?(?<![A-Za-z0-9.])(?:t|telegram)\.me/(joinchat/|\+)?"
@@ -110,7 +112,10 @@ _APP_CUES = r"包名|应用包名|(?<![A-Za-z])(?:package name|package|pkg)(?![A
 CUE_LETTER_ID = r"[A-Za-z][-_A-Za-z0-9]{5,19}(?![-_A-Za-z0-9]|\.[A-Za-z]|@)"
 CUE_DIGITS = rf"[0-9](?:{SEPARATOR}{{0,2}}[0-9]){{4,18}}(?![0-9])"
 
-WECHAT_CUED = re.compile(rf"(?=[微薇威徽维围徵危喂胃魏嶶VvWw卫加+➕])(?:{_WECHAT_CUES}){FILLER}(?:({CUE_LETTER_ID})|(\+?{CUE_DIGITS}))")
+WECHAT_CUED = re.compile(
+    rf"(?=[微薇威徽维围徵危喂胃魏嶶VvWw卫加+➕])(?:{_WECHAT_CUES}){FILLER}"
+    rf"(?:({CUE_LETTER_ID})|(\+?{CUE_DIGITS}))"
+)
 WECHAT_WXID = re.compile(r"(?<![A-Za-z0-9_])wxid_[a-z0-9]{6,24}(?![A-Za-z0-9_])", re.IGNORECASE)
 QQ_CUED = re.compile(rf"(?=[Qq扣抠寇叩秋企])(?:{_QQ_CUES}){FILLER}({CUE_DIGITS})")
 TELEGRAM_CUED = re.compile(
@@ -120,7 +125,8 @@ TELEGRAM_AT = re.compile(r"@([A-Za-z][A-Za-z0-9_]{4,31})(?![A-Za-z0-9_]|\.[A-Za-
 ALIPAY_CUE = re.compile(rf"(?=[支ZzAa])(?:{_ALIPAY_CUES}){FILLER}")
 DEVICE_CUED = re.compile(rf"(?=[IiMm串设])(?:{_DEVICE_CUES}){FILLER}({CUE_DIGITS})")
 APP_CUED = re.compile(
-    rf"(?=[包应Pp])(?:{_APP_CUES}){FILLER}([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)+)", re.IGNORECASE
+    rf"(?=[包应Pp])(?:{_APP_CUES}){FILLER}([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)+)",
+    re.IGNORECASE,
 )
 
 # Context that makes a digit run something other than an indicator.

@@ -1,0 +1,79 @@
+"""The shared vocabularies of jingwang: crime categories, chain roles, clue states and roles.
+
+Every package may import this module; it imports nothing from jingwang. Each vocabulary maps
+the stable code (what is stored and exchanged) to the Chinese name a person reads. Dicts keep
+their order, so iterating a vocabulary gives its codes in the documented order.
+"""
+
+from __future__ import annotations
+
+CATEGORIES: dict[str, str] = {
+    "pii_trade": "侵犯公民个人信息",
+    "gambling": "网络赌博",
+    "fraud": "电信网络诈骗",
+    "violence_for_hire": "网约暴力",
+    "suicide_pact": "网约自杀",
+    "porn": "淫秽色情",
+    "fake_documents": "制售假证",
+    "water_army": "网络水军",
+    "exam_cheating": "考试作弊",
+    "surveillance_devices": "窃听窃照",
+    "black_sim": "黑卡黑号/接码",
+    "money_laundering": "支付结算/跑分",
+    "hacking": "黑客攻击",
+    "scalping": "恶意抢号",
+    "illegal_app": "违法APP",
+    "rumor": "谣言",
+    "minor_harm": "涉未成年人",
+}
+"""Crime category code → 中文 name (a Finding's, Case's or Clue's ``category``)."""
+
+CHAIN_ROLES: dict[str, str] = {
+    "material_supply": "物料供应",
+    "tech_support": "技术支撑",
+    "promotion": "推广引流",
+    "payment_settlement": "支付结算",
+    "perpetrator": "实施犯罪",
+}
+"""Role in the black/gray-industry chain (四类黑产 + 物料) → 中文 name."""
+
+CLUE_STATUSES: dict[str, str] = {
+    "new": "新建",
+    "pushed": "已推送",
+    "received": "已签收",
+    "verified": "已核查",
+    "case_filed": "已立案",
+    "closed": "已办结",
+    "rejected": "已退回",
+}
+"""Clue status → 中文 name, in lifecycle order (``rejected`` may end any open state)."""
+
+CLUE_FLOW: tuple[str, ...] = ("new", "pushed", "received", "verified", "case_filed", "closed")
+"""The forward path of a clue; each status may only move to the next one (or to ``rejected``)."""
+
+CLUE_TERMINAL: frozenset[str] = frozenset({"closed", "rejected"})
+"""Statuses a clue never leaves."""
+
+URGENCIES: dict[str, str] = {
+    "immediate": "特急",
+    "urgent": "紧急",
+    "normal": "一般",
+}
+"""Clue urgency → 中文 name; ``immediate`` when a life is at risk."""
+
+UNIT_LEVELS: dict[str, str] = {
+    "ministry": "部",
+    "province": "省",
+    "city": "市",
+    "county": "县",
+}
+"""Level of a police unit in the hierarchy 部 → 省 → 市 → 县."""
+
+USER_ROLES: dict[str, str] = {
+    "admin": "系统管理员",
+    "analyst": "研判分析员",
+    "unit_officer": "承办单位民警",
+    "platform": "平台风控",
+    "command": "指挥/宣传",
+}
+"""Role of a user of the console and API."""

@@ -1,0 +1,165 @@
+"""Everything the store knows about one indicator, in one object (the analyst's "search").
+
+Where it was seen and how often, the findings, cases and gangs it is in, and the clues that came
+from any of those. Import :func:`indicator_profile` from :mod:`jingwang.store.repository`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from jingwang.store.errors import NotFound
+from jingwang.store.models import (
+    Case,
+    Clue,
+    Finding,
+    Gang,
+    GangMember,
+    Indicator,
+    Sighting,
+    case_indicators,
+    finding_indicators,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SightingView:
+    """One sighting as the profile shows it."""
+
+    source: str
+    record_id: str
+    start: int
+    end: int
+    raw: str
+    context: str
+    seen_at: datetime | None
+    ingested_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class GangLink:
+    """A gang the indicator belongs to: directly (``via_case`` is None) or through a case."""
+
+    gang: Gang
+    role: str | None
+    via_case: Case | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorProfile:
+    """What the store knows about one indicator.
+
+    ``sources`` maps each source to its number of sightings, most first;
+    ``recent_sightings`` and ``findings`` are the newest ``limit`` of each.
+    """
+
+    indicator: Indicator
+    sighting_count: int
+    sources: dict[str, int]
+    recent_sightings: list[SightingView]
+    findings: list[Finding]
+    cases: list[Case]
+    gangs: list[GangLink]
+    clues: list[Clue]
+
+
+def indicator_profile(session: Session, indicator_id: int, limit: int = 50) -> IndicatorProfile:
+    """The profile of indicator ``indicator_id``; raises :class:`NotFound` when absent."""
+    indicator = session.get(Indicator, indicator_id)
+    if indicator is None:
+        raise NotFound(f"no indicator with id {indicator_id}")
+
+    count = func.count().label("n")
+    sources = {
+        source: n
+        for source, n in session.execute(
+            select(Sighting.source, count)
+            .where(Sighting.indicator_id == indicator_id)
+            .group_by(Sighting.source)
+            .order_by(count.desc(), Sighting.source)
+        )
+    }
+    recent = [
+        SightingView(*row)
+        for row in session.execute(
+            select(
+                Sighting.source,
+                Sighting.record_id,
+                Sighting.start,
+                Sighting.end,
+                Sighting.raw,
+                Sighting.context,
+                Sighting.seen_at,
+                Sighting.ingested_at,
+            )
+            .where(Sighting.indicator_id == indicator_id)
+            .order_by(Sighting.seen_at.desc().nulls_last(), Sighting.id.desc())
+            .limit(limit)
+        )
+    ]
+
+    finding_ids = select(finding_indicators.c.finding_id).where(
+        finding_indicators.c.indicator_id == indicator_id
+    )
+    findings = list(
+        session.scalars(
+            select(Finding)
+            .where(Finding.id.in_(finding_ids))
+            .order_by(
+                func.coalesce(Finding.observed_at, Finding.created_at).desc(), Finding.id.desc()
+            )
+            .limit(limit)
+        )
+    )
+    case_ids = select(case_indicators.c.case_id).where(
+        case_indicators.c.indicator_id == indicator_id
+    )
+    cases = list(
+        session.scalars(
+            select(Case)
+            .where(Case.id.in_(case_ids))
+            .order_by(Case.reported_at.desc().nulls_last(), Case.id.desc())
+        )
+    )
+
+    gangs: dict[int, GangLink] = {}
+    for gang, role in session.execute(
+        select(Gang, GangMember.role)
+        .join(GangMember, GangMember.gang_id == Gang.id)
+        .where(GangMember.indicator_id == indicator_id)
+        .order_by(Gang.id)
+    ):
+        gangs[gang.id] = GangLink(gang, role)
+    for gang, role, via in session.execute(
+        select(Gang, GangMember.role, Case)
+        .join(GangMember, GangMember.gang_id == Gang.id)
+        .join(Case, GangMember.case_id == Case.id)
+        .where(Case.id.in_(case_ids))
+        .order_by(Gang.id, Case.id)
+    ):
+        gangs.setdefault(gang.id, GangLink(gang, role, via))
+
+    sources_of_clues = [Clue.finding_id.in_(finding_ids), Clue.case_id.in_(case_ids)]
+    if gangs:
+        sources_of_clues.append(Clue.gang_id.in_(list(gangs)))
+    clues = list(
+        session.scalars(
+            select(Clue)
+            .where(or_(*sources_of_clues))
+            .order_by(Clue.created_at.desc(), Clue.id.desc())
+        )
+    )
+    return IndicatorProfile(
+        indicator=indicator,
+        sighting_count=sum(sources.values()),
+        sources=sources,
+        recent_sightings=recent,
+        findings=findings,
+        cases=cases,
+        gangs=list(gangs.values()),
+        clues=clues,
+    )
