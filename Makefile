@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml
 # fresh demo store, and searches it the way an analyst would.
 demo: $(STAMP)
 	@mkdir -p out && rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	@echo "== jingwang extract src/jingwang/examples/posts.jsonl"
-	@$(BIN)/jingwang extract src/jingwang/examples/posts.jsonl
+	@echo "== jingwang extract src/jingwang/examples/posts.jsonl --table"
+	@$(BIN)/jingwang extract src/jingwang/examples/posts.jsonl --table
 	@echo "== jingwang --db $(DEMO_DB) init / ingest text / search"
 	@$(BIN)/jingwang --db $(DEMO_DB) init
 	@$(BIN)/jingwang --db $(DEMO_DB) ingest text src/jingwang/examples/posts.jsonl --source demo-posts

@@ -139,6 +139,8 @@ def extract(
     max_line_bytes: MaxLineOpt = DEFAULT_MAX_LINE_BYTES,
     kind: Annotated[list[str] | None, typer.Option(
         "--kind", help=f"Only these kinds (repeatable): {', '.join(KINDS)}.")] = None,
+    as_table: Annotated[bool, typer.Option(
+        "--table", help="Print a table for people instead of JSON lines.")] = False,
 ) -> None:
     """Print the indicators in each input line as one JSON object per line."""
     if kind:
@@ -147,10 +149,15 @@ def extract(
             fail(f"unknown kind {', '.join(unknown)}; known: {', '.join(KINDS)}", 2)
     st = ReadStats()
     write = sys.stdout.write
+    table = Table("record", "kind", "value", "as written")
     try:
         for record in read_text_records(file, text_field=field, id_field=id_field, fmt=fmt,
                                         max_line_bytes=max_line_bytes, stats=st):
             found = extract_indicators(record.text, kinds=kind)
+            if as_table:
+                for e in found:
+                    table.add_row(record.record_id, e.kind, e.value, e.raw)
+                continue
             write(json.dumps({"id": record.id, "indicators": [e.to_dict() for e in found]},
                              ensure_ascii=False) + "\n")
     except InputError as exc:
@@ -159,6 +166,9 @@ def extract(
     except BrokenPipeError:  # `jingwang extract … | head`
         sys.stderr.close()
         raise typer.Exit(0) from None
+    if as_table:
+        table.caption = f"{st.records} records, {table.row_count} indicators"
+        out.print(table)
     _report_skips(file, st)
 
 
@@ -253,8 +263,10 @@ def _print_profile(r: dict) -> None:
     label = KIND_LABELS_ZH.get(str(r["kind"]), str(r["kind"]))
     out.print(f"[bold]{r['kind']} {r['value']}[/] ({label})", markup=True)
     sources = ", ".join(f"{s} ×{n}" for s, n in r["sources"].items())
-    out.print(f"  {r['sightings']} sightings in {sources}; first seen {r['first_seen']}, "
-              f"last seen {r['last_seen']}")
+    n = r["sightings"]
+    out.print(f"  {n} sighting{'s' if n != 1 else ''} in {sources}; "
+              f"first seen {r['first_seen']:%Y-%m-%d %H:%M} UTC, "
+              f"last seen {r['last_seen']:%Y-%m-%d %H:%M} UTC")
     table = Table(show_edge=False, pad_edge=False)
     for col in ("source", "record", "as written", "context"):
         table.add_column(col, overflow="fold")
