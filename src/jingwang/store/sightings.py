@@ -1,8 +1,9 @@
 """Indicators and their sightings: bulk, idempotent ingest and lookup by ``(kind, value)``.
 
-Writes are set-based ``INSERT … ON CONFLICT`` statements (SQLite and PostgreSQL dialects), so a
-batch of 100k sightings is a handful of statements, and storing the same sightings again adds
-nothing. Import these from :mod:`jingwang.store.repository`.
+Writes are set-based ``INSERT … ON CONFLICT`` statements (executemany on SQLite, one statement
+over ``unnest``-ed arrays per 20k rows on PostgreSQL), so a batch of 100k sightings takes
+seconds, and storing the same sightings again adds nothing. Import these from
+:mod:`jingwang.store.repository`.
 """
 
 from __future__ import annotations
@@ -198,6 +199,10 @@ def upsert_indicator(
 def _check_sighting(row: SightingIn) -> None:
     if not row.source or not row.record_id:
         raise ValueError(f"sighting of {row.kind}:{row.value} needs a source and a record_id")
+    if "\x00" in row.value or "\x00" in row.raw or "\x00" in row.context:
+        raise ValueError(
+            f"sighting in {row.source}#{row.record_id}: text holds a NUL byte (strip it first)"
+        )
     if row.start < 0 or row.end < row.start:
         raise ValueError(
             f"sighting of {row.kind}:{row.value} in {row.source}#{row.record_id}:"
