@@ -48,7 +48,7 @@ def _tld_extractor() -> tldextract.TLDExtract:
 
 
 _DEFANGED_DOT = re.compile(
-    r"\[\.\]|\(\.\)|\{\.\}|【\.】|\[dot\]|\(dot\)|\s*点\s*|\s*。\s*|\s+\.\s+", re.IGNORECASE
+    r"\[\.\]|\(\.\)|\{\.\}|【\.】|\[dot\]|\(dot\)|\s*点\s*|\s*。\s*|\s*\.\s+|\s+\.", re.IGNORECASE
 )
 
 

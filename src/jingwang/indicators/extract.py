@@ -98,6 +98,7 @@ def extract_indicators(text: str, kinds: Iterable[str] | None = None) -> list[Ex
         _crypto(st)
     _ipv4(st)
     _cued_accounts(st)
+    _cues_after(st)
     _bare_hosts(st)
     _digit_runs(st)
     if st.found:
@@ -116,6 +117,8 @@ def _host_value(host_text: str, weak_ok: bool) -> str | None:
     if P.WEAK_DOT_RE.search(host_text):
         labels = [lab for lab in P.DOT_SPLIT.split(host_text) if lab]
         tld = labels[-1]
+        if ". " in host_text and tld != tld.lower():
+            return None  # "Hello. Top ten…" is a sentence, "xx88. top" a disguised site
         two = ".".join(labels[-2:]).lower()
         if not weak_ok or not (tld in COMMON_TLDS or two in COMMON_TLDS):
             return None
@@ -159,7 +162,10 @@ def _links_and_mail(st: _Pass) -> None:
 
 
 def _trim_url_end(f: str, start: int, end: int) -> int:
-    """Drop punctuation that ends the sentence rather than the link."""
+    """Drop punctuation that ends the sentence rather than the link, and a repeated link."""
+    again = re.search(r"\((?:h[tx]{2}ps?|ftp):", f[start:end], re.IGNORECASE)
+    if again:  # "https://a.b/x(https://a.b/x)", as chat clients paste links
+        end = start + again.start()
     while end > start and f[end - 1] in ".,;:!?)]}'\"":
         if f[end - 1] == ")" and f.count("(", start, end) >= f.count(")", start, end):
             break
@@ -298,10 +304,12 @@ def _cued_accounts(st: _Pass) -> None:
         # (e-mail addresses were taken before this pass).
         for m in P.TELEGRAM_AT.finditer(f):
             s, e = m.span()
-            if not st.free(s, e) or (s > 0 and f[s - 1].isascii() and f[s - 1].isalnum()):
+            if not st.free(s, s + 1) or _glued_to_word(f, s):
                 continue
+            if not st.free(s, e):  # "@gf889https://t.me/…": the handle ends where the link starts
+                e = st.taken.find(1, s, e)
             try:
-                value = canonical_telegram(m.group(1))
+                value = canonical_telegram(f[s + 1:e])
             except InvalidIndicator:
                 continue
             st.add("telegram", value, s, e)
@@ -326,6 +334,36 @@ def _cued_accounts(st: _Pass) -> None:
             continue
         st.add("app", value, s, e)
         st.take(s, e)
+
+
+def _glued_to_word(f: str, at: int) -> bool:
+    """True when '@' at `at` continues a word ('abc@…'), unless that word is a bot command."""
+    if at == 0 or not (f[at - 1].isascii() and f[at - 1].isalnum()):
+        return False
+    i = at
+    while i > 0 and f[i - 1].isascii() and (f[i - 1].isalnum() or f[i - 1] == "_"):
+        i -= 1
+    return not (i > 0 and f[i - 1] == "/")  # "/report@SomeBot" addresses a Telegram bot
+
+
+def _cues_after(st: _Pass) -> None:
+    """Accounts written before their cue: '2952354478+蔻' is QQ, 'w2753636 麦饼卫星' WeChat."""
+    f = st.folded
+    for m in P.QQ_BEFORE_CUE.finditer(f):
+        s, e = m.span(1)
+        if not st.free(s, e) or _letters_glue(f, s):
+            continue
+        try:
+            value = canonical_qq(f[s:e])
+        except InvalidIndicator:
+            continue
+        st.add("qq", value, s, e)
+        st.take(s, e)
+    for m in P.WECHAT_BEFORE_CUE.finditer(f):
+        s, e = m.span(1)
+        if st.free(s, e):
+            st.add("wechat", m.group(1).lower(), s, e)
+            st.take(s, e)
 
 
 def _is_host_start(f: str, end: int) -> bool:

@@ -34,10 +34,10 @@ DIGIT_GROUP = re.compile(r"[0-9]+")
 # good as a dot; weak ones (点, 。, ' . ') only count before a common top-level domain.
 LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 STRONG_DOT = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|【\.】|\[dot\]|\(dot\))"
-WEAK_DOT = r"(?:\s?点\s?|\s?。\s?| \. )"
+WEAK_DOT = r"(?:\s?点\s?|\s?。\s?| \. |\. )"
 ANY_DOT = rf"(?:{STRONG_DOT}|{WEAK_DOT})"
 HOST = rf"{LABEL}(?:{ANY_DOT}{LABEL}){{1,6}}"
-DOT_SPLIT = re.compile(rf"{ANY_DOT}", re.IGNORECASE)
+DOT_SPLIT = re.compile(rf"{WEAK_DOT}|{STRONG_DOT}", re.IGNORECASE)  # longest disguise first
 WEAK_DOT_RE = re.compile(WEAK_DOT)
 
 # Characters a URL path can hold as written in an ad: printable ASCII, stopping at quotes,
@@ -46,7 +46,7 @@ WEAK_DOT_RE = re.compile(WEAK_DOT)
 URL_TAIL = r"(?::\d{1,5})?(?:[/?#][!#-&(-;=?-Z\[\]_a-z~]*)?"
 
 SCHEME_URL = re.compile(
-    rf"(?=[HhFf])(?<![A-Za-z])(?:h[tx]{{2}}ps?|ftp)\s?(?:\[:\]|:)\s?//({HOST}){URL_TAIL}",
+    rf"(?=[HhFf])(?:https?://|(?<![A-Za-z])(?:h[tx]{{2}}ps?|ftp)\s?(?:\[:\]|:)\s?//)({HOST}){URL_TAIL}",
     re.IGNORECASE,
 )
 BARE_HOST = re.compile(
@@ -92,13 +92,14 @@ FILLER = (
 )
 
 _WECHAT_CUES = (
-    r"微信|薇信|威信|徽信|维信|围信|微芯|薇芯|徵信|危信|喂信|喂心|胃信|维心|威心|薇心|魏信|[Vv]信|[Vv]心"
+    r"微信|薇信|威信|徽信|维信|围信|微芯|薇芯|徵信|危信|喂信|喂心|胃信|维心|威心|薇心|魏信|潍信|[Vv]信|[Vv]心"
     r"|[Vv]❤|[Vv]♥|嶶"
     r"|(?<![A-Za-z])(?:vx|VX|Vx|vX|wx|WX|Wx|weixin|WeiXin|wechat|WeChat|Wechat|weichat)(?![A-Za-z])"
-    r"|卫星|(?:加|\+|➕)\s?[Vv](?![A-Za-z])|(?<![A-Za-z])[Vv](?=\s?[:]|[0-9]{5})|薇|微(?![博软商店视]|小|笑)"
+    r"|卫星|(?:加|\+|➕)\s?[Vv](?![A-Za-z])|(?<![A-Za-z])[Vv](?=\s?[:]|\s?[0-9]{5})|喂(?=\s?[:])|薇|微(?![博软商店视]|小|笑)"
 )
 _QQ_CUES = (
-    r"(?<![A-Za-z])(?:QQ|qq|Qq|qQ)(?:群|号)?(?![A-Za-z])|扣扣|抠抠|寇寇|叩叩|秋秋|企鹅号?|企鹅群"
+    r"(?<![A-Za-z])(?:QQ|qq|Qq|qQ)(?:群|号)?(?![A-Za-z])|扣扣|抠抠|寇寇|叩叩|釦筘|蔻蔻|秋秋|企鹅号?|企鹅群"
+    r"|群号|进群|[0-9]?群(?=\s?[:：]|[0-9]{5})|(?<![A-Za-z])qun(?![A-Za-z])"
     r"|(?<![A-Za-z])[Qq](?:号|群)|(?<![A-Za-z0-9])[Qq](?=\s?[:=]|[0-9]{5})|扣(?=\s?[:：]?\s?[0-9]{5})"
 )
 _TELEGRAM_CUES = (
@@ -113,15 +114,25 @@ CUE_LETTER_ID = r"[A-Za-z][-_A-Za-z0-9]{5,19}(?![-_A-Za-z0-9]|\.[A-Za-z]|@)"
 CUE_DIGITS = rf"[0-9](?:{SEPARATOR}{{0,2}}[0-9]){{4,18}}(?![0-9])"
 
 WECHAT_CUED = re.compile(
-    rf"(?=[微薇威徽维围徵危喂胃魏嶶VvWw卫加+➕])(?:{_WECHAT_CUES}){FILLER}"
+    rf"(?=[微薇威徽维围徵危喂胃魏潍嶶VvWw卫加+➕])(?:{_WECHAT_CUES}){FILLER}"
     rf"(?:({CUE_LETTER_ID})|(\+?{CUE_DIGITS}))"
 )
 WECHAT_WXID = re.compile(r"(?<![A-Za-z0-9_])wxid_[a-z0-9]{6,24}(?![A-Za-z0-9_])", re.IGNORECASE)
-QQ_CUED = re.compile(rf"(?=[Qq扣抠寇叩秋企])(?:{_QQ_CUES}){FILLER}({CUE_DIGITS})")
+QQ_CUED = re.compile(rf"(?=[Qq扣抠寇叩釦蔻秋企群进0-9])(?:{_QQ_CUES}){FILLER}({CUE_DIGITS})")
 TELEGRAM_CUED = re.compile(
     rf"(?=[纸小飞电TtGg✈🛩])(?:{_TELEGRAM_CUES}){FILLER}@?([A-Za-z][A-Za-z0-9_]{{4,31}})(?![A-Za-z0-9_]|\.[A-Za-z]|@)"
 )
 TELEGRAM_AT = re.compile(r"@([A-Za-z][A-Za-z0-9_]{4,31})(?![A-Za-z0-9_]|\.[A-Za-z])")
+
+# Accounts written before their cue word ("2952354478+蔻", "w2753636 麦饼卫星"), common in
+# real ads.  Only a cue that cannot be an ordinary word right after a number qualifies.
+QQ_BEFORE_CUE = re.compile(
+    rf"(?<![0-9A-Za-z])({CUE_DIGITS})[\s+➕\-]{{0,2}}(?:QQ|qq|扣扣|蔻|秋秋|企鹅|乞鹅|口口)"
+)
+WECHAT_BEFORE_CUE = re.compile(
+    r"(?<![A-Za-z0-9_])((?=[A-Za-z_-]*[0-9])(?=[0-9_-]*[A-Za-z])[A-Za-z][-_A-Za-z0-9]{5,19})"
+    r"[\s+➕\-]{0,2}(?:麦饼)?(?:卫星|微信|薇信|威信|喂心|vx|VX)"
+)
 ALIPAY_CUE = re.compile(rf"(?=[支ZzAa])(?:{_ALIPAY_CUES}){FILLER}")
 DEVICE_CUED = re.compile(rf"(?=[IiMm串设])(?:{_DEVICE_CUES}){FILLER}({CUE_DIGITS})")
 APP_CUED = re.compile(
