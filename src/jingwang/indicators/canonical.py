@@ -63,19 +63,21 @@ def split_host(host: str) -> tuple[str, str, str]:
     return ext.subdomain, ext.domain, ext.suffix
 
 
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_ASCII_LABEL = re.compile(_LABEL)
+_ASCII_HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
+
+
 def to_ascii_host(host: str) -> str:
     """Lowercase IDNA (A-label) form of a host name, or raise ValueError."""
     host = refang_host(host).lower()
     if not host or len(host) > 253:
         raise ValueError("empty or too long")
     if host.isascii():
-        labels = host.split(".")
-        for label in labels:
-            if not label or len(label) > 63 or label.startswith("-") or label.endswith("-"):
-                raise ValueError(f"bad label {label!r}")
-            if not re.fullmatch(r"[a-z0-9-]+", label):
-                raise ValueError(f"bad characters in {label!r}")
-        return host
+        if _ASCII_HOST.fullmatch(host):
+            return host
+        bad = next(lab for lab in host.split(".") if not _ASCII_LABEL.fullmatch(lab))
+        raise ValueError(f"bad label {bad!r}")
     try:
         return idna.encode(host, uts46=True).decode("ascii")
     except idna.IDNAError as exc:
@@ -102,6 +104,10 @@ _SCHEME = re.compile(r"^\s*(h[tx]{2}ps?|ftp)\s*(?:\[:\]|:)\s*//", re.IGNORECASE)
 _HOST_PART = re.compile(r"^([^/?#\s:]+)(:\d{1,5})?(.*)$", re.DOTALL)
 
 
+_PATH_START = re.compile(r"[/?#]")
+_HOST_PORT = re.compile(r"^(.*?)(:\d{1,5})?$", re.DOTALL)
+
+
 def canonical_url(raw: str) -> str:
     """Refanged URL with lowercase scheme and host; path and query kept as written."""
     text = fold_text(raw).strip()
@@ -112,9 +118,9 @@ def canonical_url(raw: str) -> str:
     else:
         scheme, rest = "http", text
     # Refang the host part only: a path may legitimately contain '[.]' or '点'.
-    cut = re.search(r"[/?#]", rest)
+    cut = _PATH_START.search(rest)
     host_text, tail = (rest[: cut.start()], rest[cut.start():]) if cut else (rest, "")
-    hm = re.match(r"^(.*?)(:\d{1,5})?$", host_text.strip(), re.DOTALL)
+    hm = _HOST_PORT.match(host_text.strip())
     host_raw, port = (hm.group(1), hm.group(2) or "") if hm else (host_text, "")
     try:
         host = str(ipaddress.IPv4Address(canonical_ip(host_raw)))
@@ -199,9 +205,24 @@ def _phone_digits(raw: str) -> str:
     return digits
 
 
+# Mainland mobile numbers straight from libphonenumber's metadata: checking the 11 digits
+# against this pattern is what is_valid_number does for them, without parsing.
+_CN_MOBILE = re.compile(
+    phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern
+)
+
+
+def is_cn_mobile(digits: str) -> bool:
+    """True for 11 plain digits that are a valid mainland mobile number."""
+    return len(digits) == 11 and _CN_MOBILE.fullmatch(digits) is not None
+
+
 def canonical_phone(raw: str) -> str:
     """E.164: '138 1234 5678' → '+8613812345678', '0513-85123456' → '+8651385123456'."""
     digits = _phone_digits(raw)
+    national = digits[3:] if digits.startswith("+86") else digits
+    if is_cn_mobile(national):
+        return "+86" + national
     if len(digits.lstrip("+")) < 7:
         raise InvalidIndicator("phone", raw, "too short")
     try:
@@ -229,19 +250,27 @@ def canonical_id_card(raw: str) -> str:
     if len(text) == 15 and text.isdigit():
         body = text[:6] + "19" + text[6:]
         text = body + gb11643_check_char(body)
+    problem = id_card_problem(text)
+    if problem is not None:
+        raise InvalidIndicator("id_card", raw, problem)
+    return text
+
+
+def id_card_problem(text: str) -> str | None:
+    """Why an 18-character ID number (upper 'X') is invalid, or None when it is valid."""
     if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
-        raise InvalidIndicator("id_card", raw, "not 17 digits and a check character")
+        return "not 17 digits and a check character"
     if text[:2] not in PROVINCE_CODES or text[2:4] == "00":
-        raise InvalidIndicator("id_card", raw, "unknown region prefix")
+        return "unknown region prefix"
     try:
         born = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
-        raise InvalidIndicator("id_card", raw, "birth date does not exist") from None
+        return "birth date does not exist"
     if not dt.date(1900, 1, 1) <= born <= dt.date.today():
-        raise InvalidIndicator("id_card", raw, "birth date out of range")
+        return "birth date out of range"
     if gb11643_check_char(text[:17]) != text[17]:
-        raise InvalidIndicator("id_card", raw, "GB 11643 check character does not match")
-    return text
+        return "GB 11643 check character does not match"
+    return None
 
 
 def bank_card_bin_plausible(digits: str) -> bool:
@@ -256,13 +285,21 @@ def bank_card_bin_plausible(digits: str) -> bool:
 def canonical_bank_card(raw: str) -> str:
     """Card number digits, 16–19 long, with a plausible issuer prefix and a valid Luhn digit."""
     digits = strict_digits("bank_card", raw)
-    if not 16 <= len(digits) <= 19:
-        raise InvalidIndicator("bank_card", raw, "not 16–19 digits")
-    if not bank_card_bin_plausible(digits):
-        raise InvalidIndicator("bank_card", raw, "implausible issuer prefix")
-    if not luhn_valid(digits):
-        raise InvalidIndicator("bank_card", raw, "Luhn check fails")
+    problem = bank_card_problem(digits)
+    if problem is not None:
+        raise InvalidIndicator("bank_card", raw, problem)
     return digits
+
+
+def bank_card_problem(digits: str) -> str | None:
+    """Why a plain digit string is not a card number, or None when it is one."""
+    if not 16 <= len(digits) <= 19:
+        return "not 16–19 digits"
+    if not bank_card_bin_plausible(digits):
+        return "implausible issuer prefix"
+    if not luhn_valid(digits):
+        return "Luhn check fails"
+    return None
 
 
 def canonical_device(raw: str) -> str:
@@ -301,12 +338,13 @@ def canonical_wechat(raw: str) -> str:
 
 
 _TELEGRAM_HANDLE = re.compile(r"[a-z][a-z0-9_]{4,31}")
+_TELEGRAM_LINK_HEAD = re.compile(r"^(?:https?://)?(?:www\.)?(?:t|telegram)\.me/", re.IGNORECASE)
 
 
 def canonical_telegram(raw: str) -> str:
     """Telegram username lowercased without '@' (also taken from a t.me link)."""
     text = fold_text(raw).strip()
-    text = re.sub(r"^(?:https?://)?(?:www\.)?(?:t|telegram)\.me/", "", text, flags=re.IGNORECASE)
+    text = _TELEGRAM_LINK_HEAD.sub("", text)
     text = text.lstrip("@").lower()
     if not _TELEGRAM_HANDLE.fullmatch(text) or text.endswith("_"):
         raise InvalidIndicator("telegram", raw, "not a 5–32 character username")
@@ -371,10 +409,13 @@ def canonical_tron(raw: str) -> str:
     return text
 
 
+_ETH = re.compile(r"0[xX][0-9a-fA-F]{40}")
+
+
 def canonical_eth(raw: str) -> str:
     """Ethereum address lowercased; a mixed-case address must carry a valid EIP-55 checksum."""
     text = raw.strip()
-    if not re.fullmatch(r"0[xX][0-9a-fA-F]{40}", text):
+    if not _ETH.fullmatch(text):
         raise InvalidIndicator("eth", raw, "not 0x and 40 hex digits")
     body = text[2:]
     if body.lower() != body and body.upper() != body and eip55_checksum(body) != body:

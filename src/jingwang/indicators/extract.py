@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from jingwang.indicators import patterns as P
 from jingwang.indicators.canonical import (
     InvalidIndicator,
+    bank_card_problem,
     canonical_app,
-    canonical_bank_card,
     canonical_btc,
     canonical_device,
     canonical_domain,
     canonical_email,
     canonical_eth,
-    canonical_id_card,
     canonical_ip,
     canonical_phone,
     canonical_qq,
@@ -32,6 +31,8 @@ from jingwang.indicators.canonical import (
     canonical_tron,
     canonical_url,
     canonical_wechat,
+    id_card_problem,
+    is_cn_mobile,
 )
 from jingwang.indicators.deobfuscate import fold_text
 
@@ -123,7 +124,7 @@ def _host_value(host_text: str, weak_ok: bool) -> str | None:
         if not weak_ok or not (tld in COMMON_TLDS or two in COMMON_TLDS):
             return None
         # "下午5点com" is not a site: the label before a weak dot needs a letter or some length.
-        if not re.search(r"[A-Za-z]", labels[-2]) and len(labels[-2]) < 3:
+        if labels[-2].isdigit() and len(labels[-2]) < 3:
             return None
     try:
         return canonical_domain(host_text)
@@ -163,9 +164,9 @@ def _links_and_mail(st: _Pass) -> None:
 
 def _trim_url_end(f: str, start: int, end: int) -> int:
     """Drop punctuation that ends the sentence rather than the link, and a repeated link."""
-    again = re.search(r"\((?:h[tx]{2}ps?|ftp):", f[start:end], re.IGNORECASE)
+    again = _LINK_AGAIN.search(f, start, end)
     if again:  # "https://a.b/x(https://a.b/x)", as chat clients paste links
-        end = start + again.start()
+        end = again.start()
     while end > start and f[end - 1] in ".,;:!?)]}'\"":
         if f[end - 1] == ")" and f.count("(", start, end) >= f.count(")", start, end):
             break
@@ -230,10 +231,10 @@ def _ipv4(st: _Pass) -> None:
         if any(o > 255 for o in octets) or any(len(g) > 1 and g[0] == "0" for g in m.groups()):
             continue
         end = m.end()
-        tail = re.match(P.URL_TAIL, f[end:])
+        tail = _URL_TAIL.match(f, end)
         if tail and tail.group(0).startswith((":", "/")) and len(tail.group(0)) > 1:
             # "1.2.3.4:8080/admin" is a link to the address: report both.
-            url_end = _trim_url_end(f, m.start(), end + tail.end())
+            url_end = _trim_url_end(f, m.start(), tail.end())
             if _emit_url(st, m.start(), url_end, m.start(), end):
                 continue
         st.add("ip", ".".join(map(str, octets)), m.start(), end)
@@ -366,9 +367,14 @@ def _cues_after(st: _Pass) -> None:
             st.take(s, e)
 
 
+_HOST_CONTINUES = re.compile(rf"{P.ANY_DOT}[A-Za-z]")
+_URL_TAIL = re.compile(P.URL_TAIL)
+_LINK_AGAIN = re.compile(r"\((?:h[tx]{2}ps?|ftp):", re.IGNORECASE)
+
+
 def _is_host_start(f: str, end: int) -> bool:
     """True when the token ending at `end` continues as a host name ('abc' in 'abc.com')."""
-    return bool(re.match(rf"{P.ANY_DOT}[A-Za-z]", f[end:end + 8]))
+    return _HOST_CONTINUES.match(f, end, end + 8) is not None
 
 
 def _unit_follows(f: str, end: int) -> bool:
@@ -508,30 +514,18 @@ def _plus_start(f: str, first_digit: int) -> int:
 def _classify(digits: str, x: str, plus: bool, groups: list[tuple[str, int, int]],
               cue_phone: bool) -> tuple[str, str] | None:
     n = len(digits)
+    # Plain digit strings here: the validators are called directly, not through canonicalize,
+    # because this runs for every join of every digit run.
     if x:
-        if n == 17:
-            try:
-                return "id_card", canonical_id_card(digits + x)
-            except InvalidIndicator:
-                return None
-        return None
+        return ("id_card", digits + x) if n == 17 and id_card_problem(digits + x) is None else None
     if plus:
-        try:
-            return "phone", canonical_phone("+" + digits)
-        except InvalidIndicator:
-            return None
-    if n == 18:
-        try:
-            return "id_card", canonical_id_card(digits)
-        except InvalidIndicator:
-            pass
-    if 16 <= n <= 19:
-        try:
-            return "bank_card", canonical_bank_card(digits)
-        except InvalidIndicator:
-            pass
+        return _phone_or_none("+" + digits)
+    if n == 18 and id_card_problem(digits) is None:
+        return "id_card", digits
+    if 16 <= n <= 19 and bank_card_problem(digits) is None:
+        return "bank_card", digits
     if n == 11 and digits[0] == "1":
-        return _phone_or_none(digits)
+        return ("phone", "+86" + digits) if is_cn_mobile(digits) else _phone_or_none(digits)
     if n in (13, 15) and digits.startswith(("86", "0086")) and digits[-11] == "1":
         return _phone_or_none("+86" + digits[-11:])
     if n == 10 and digits.startswith(("400", "800")):
