@@ -225,15 +225,16 @@ def _ipv4(st: _Pass) -> None:
     for m in P.IPV4.finditer(f):
         if not st.free(m.start(), m.end()):
             continue
-        if P.VERSION_BEFORE.search(f, max(0, m.start() - 12), m.start()):
+        if P.VERSION_BEFORE.search(f, max(0, m.start() - 24), m.start()):
             continue
         octets = [int(g) for g in m.groups()]
         if any(o > 255 for o in octets) or any(len(g) > 1 and g[0] == "0" for g in m.groups()):
             continue
         end = m.end()
         tail = _URL_TAIL.match(f, end)
-        if tail and tail.group(0).startswith((":", "/")) and len(tail.group(0)) > 1:
-            # "1.2.3.4:8080/admin" is a link to the address: report both.
+        if tail and "/" in tail.group(0) and len(tail.group(0).split("/", 1)[1]) > 0:
+            # "1.2.3.4:8080/admin" is a link to the address: report both.  A bare "1.2.3.4:8080"
+            # is the address alone.
             url_end = _trim_url_end(f, m.start(), tail.end())
             if _emit_url(st, m.start(), url_end, m.start(), end):
                 continue

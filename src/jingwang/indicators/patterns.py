@@ -75,7 +75,12 @@ IPV4 = re.compile(
     r"(?<![0-9A-Za-z.])(\d{1,3})(?:\.|\[\.\]|\(\.\))(\d{1,3})(?:\.|\[\.\]|\(\.\))"
     r"(\d{1,3})(?:\.|\[\.\]|\(\.\))(\d{1,3})(?![0-9]|\.[0-9])"
 )
-VERSION_BEFORE = re.compile(r"(?:[vV]|版本号?|version|ver\.?|build)\s*[:：]?\s*$", re.IGNORECASE)
+# A version number, possibly a product name away from its cue: "系统版本 HarmonyOS 4.0.0.116".
+VERSION_BEFORE = re.compile(
+    r"(?:[vV]|版本号?|version|ver\.?|build|固件|firmware|[A-Za-z]+OS)\s*[:：]?\s*"
+    r"(?:[A-Za-z][A-Za-z0-9]*\s*)?$",
+    re.IGNORECASE,
+)
 
 TRON = re.compile(r"(?<![A-Za-z0-9])T[1-9A-HJ-NP-Za-km-z]{33}(?![A-Za-z0-9])")
 BTC_LEGACY = re.compile(r"(?<![A-Za-z0-9])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![A-Za-z0-9])")
