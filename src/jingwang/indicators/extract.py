@@ -11,13 +11,11 @@ kind's canonicaliser (checksums, numbering plan, public suffix) before it is rep
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 
 from jingwang.indicators import patterns as P
 from jingwang.indicators.canonical import (
     InvalidIndicator,
-    bank_card_problem,
     canonical_app,
     canonical_btc,
     canonical_device,
@@ -31,10 +29,9 @@ from jingwang.indicators.canonical import (
     canonical_tron,
     canonical_url,
     canonical_wechat,
-    id_card_problem,
-    is_cn_mobile,
 )
-from jingwang.indicators.deobfuscate import fold_text
+from jingwang.indicators.digit_runs import digit_runs
+from jingwang.indicators.scan import Extracted, Scan, letters_glue, unit_follows
 
 # Top-level domains accepted after a weak dot disguise (点, 。, ' . '): the ones ads use.
 COMMON_TLDS = frozenset(
@@ -47,49 +44,13 @@ COMMON_TLDS = frozenset(
 FILE_LIKE_TLDS = frozenset("md py sh rs pl so zip mov ps js ts txt sb".split())
 # First labels that mark a reversed package name ("com.tencent.mm"), not a host.
 PACKAGE_HEADS = frozenset("com cn org net io android".split())
-# Letters that can sit right before a digit run and still be a cue for it ("QQ123", "vx138…").
-LETTER_CUES = ("qq", "q", "vx", "wx", "v", "tel", "tg", "phone", "mobile", "call", "dh", "sj")
-
-
-@dataclass(frozen=True, slots=True)
-class Extracted:
-    """One indicator found in a text: its kind, canonical value, the text as written and where."""
-
-    kind: str
-    value: str
-    raw: str
-    start: int
-    end: int
-
-    def to_dict(self) -> dict[str, object]:
-        return {"kind": self.kind, "value": self.value, "raw": self.raw,
-                "span": [self.start, self.end]}
-
-
-class _Pass:
-    """The state of one extraction: the folded text, what was found, and which spans are taken."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.folded = fold_text(text)
-        self.taken = bytearray(len(text))
-        self.found: list[Extracted] = []
-
-    def free(self, start: int, end: int) -> bool:
-        return self.taken.find(1, start, end) == -1
-
-    def take(self, start: int, end: int) -> None:
-        self.taken[start:end] = b"\x01" * (end - start)
-
-    def add(self, kind: str, value: str, start: int, end: int) -> None:
-        self.found.append(Extracted(kind, value, self.text[start:end], start, end))
 
 
 def extract_indicators(text: str, kinds: Iterable[str] | None = None) -> list[Extracted]:
     """Every indicator in `text`, in order of position; `kinds` limits which kinds are reported."""
     if not text:
         return []
-    st = _Pass(text)
+    st = Scan(text)
     f = st.folded
     if not P.HAS_ALNUM.search(f):
         return []  # every kind needs an ASCII letter or digit once folded
@@ -101,7 +62,7 @@ def extract_indicators(text: str, kinds: Iterable[str] | None = None) -> list[Ex
     _cued_accounts(st)
     _cues_after(st)
     _bare_hosts(st)
-    _digit_runs(st)
+    digit_runs(st)
     if st.found:
         _alipay_accounts(st)
     wanted = set(kinds) if kinds is not None else None
@@ -132,7 +93,7 @@ def _host_value(host_text: str, weak_ok: bool) -> str | None:
         return None
 
 
-def _links_and_mail(st: _Pass) -> None:
+def _links_and_mail(st: Scan) -> None:
     f = st.folded
     for m in P.TELEGRAM_LINK.finditer(f):
         if m.group(1):  # an invite link names a group, not a user: leave it to the URL pass
@@ -174,7 +135,7 @@ def _trim_url_end(f: str, start: int, end: int) -> int:
     return end
 
 
-def _emit_url(st: _Pass, start: int, end: int, host_start: int, host_end: int) -> bool:
+def _emit_url(st: Scan, start: int, end: int, host_start: int, host_end: int) -> bool:
     host_text = st.folded[host_start:host_end]
     ip = _as_ipv4(host_text)
     if ip is not None:
@@ -204,23 +165,32 @@ def _as_ipv4(host_text: str) -> str | None:
         return None
 
 
-def _crypto(st: _Pass) -> None:
-    f = st.text  # addresses are case-sensitive and never disguised: read them as written
-    checks = ((P.TRON, "tron", canonical_tron), (P.BTC_BECH32, "btc", canonical_btc),
-              (P.BTC_LEGACY, "btc", canonical_btc), (P.ETH, "eth", canonical_eth))
-    for pattern, kind, canon in checks:
-        for m in pattern.finditer(f):
-            if not st.free(m.start(), m.end()):
-                continue
-            try:
-                value = canon(m.group(0))
-            except InvalidIndicator:
-                continue
-            st.add(kind, value, m.start(), m.end())
-            st.take(m.start(), m.end())
+def _claim(st: Scan, pattern: re.Pattern[str], kind: str, canon: Callable[[str], str], *,
+           group: int = 1, skip: Callable[[str, int, int], bool] | None = None,
+           as_written: bool = False) -> None:
+    """Report `group` of each match of `pattern` as `kind` where it is free, not skipped, valid."""
+    f = st.text if as_written else st.folded
+    for m in pattern.finditer(f):
+        s, e = m.span(group)
+        if not st.free(s, e) or (skip is not None and skip(st.folded, s, e)):
+            continue
+        try:
+            value = canon(f[s:e])
+        except InvalidIndicator:
+            continue
+        st.add(kind, value, s, e)
+        st.take(s, e)
 
 
-def _ipv4(st: _Pass) -> None:
+def _crypto(st: Scan) -> None:
+    # Addresses are case-sensitive and never disguised: read them as written.
+    _claim(st, P.TRON, "tron", canonical_tron, group=0, as_written=True)
+    _claim(st, P.BTC_BECH32, "btc", canonical_btc, group=0, as_written=True)
+    _claim(st, P.BTC_LEGACY, "btc", canonical_btc, group=0, as_written=True)
+    _claim(st, P.ETH, "eth", canonical_eth, group=0, as_written=True)
+
+
+def _ipv4(st: Scan) -> None:
     f = st.folded
     for m in P.IPV4.finditer(f):
         if not st.free(m.start(), m.end()):
@@ -244,22 +214,10 @@ def _ipv4(st: _Pass) -> None:
 
 # --- accounts named by a cue word ------------------------------------------------------------
 
-def _cued_accounts(st: _Pass) -> None:
+def _cued_accounts(st: Scan) -> None:
     f = st.folded
-    for m in P.WECHAT_WXID.finditer(f):
-        if st.free(m.start(), m.end()):
-            st.add("wechat", m.group(0).lower(), m.start(), m.end())
-            st.take(m.start(), m.end())
-    for m in P.QQ_CUED.finditer(f):
-        s, e = m.span(1)
-        if not st.free(s, e) or _unit_follows(f, e):
-            continue
-        try:
-            value = canonical_qq(f[s:e])
-        except InvalidIndicator:
-            continue
-        st.add("qq", value, s, e)
-        st.take(s, e)
+    _claim(st, P.WECHAT_WXID, "wechat", str.lower, group=0)
+    _claim(st, P.QQ_CUED, "qq", canonical_qq, skip=lambda f, s, e: unit_follows(f, e))
     for m in P.WECHAT_CUED.finditer(f):
         if m.group(1):
             s, e = m.span(1)
@@ -286,7 +244,7 @@ def _cued_accounts(st: _Pass) -> None:
                 if phone.startswith("+86") and len(digits) >= 11:
                     st.add("wechat", digits[-11:], s, e)
                 st.take(s, e)
-            elif 5 <= len(digits) <= 11 and digits[0] != "0" and not _unit_follows(f, e):
+            elif 5 <= len(digits) <= 11 and digits[0] != "0" and not unit_follows(f, e):
                 # "VX: 89584116": a WeChat account bound to a QQ number, written as digits.
                 st.add("wechat", digits, s, e)
                 st.take(s, e)
@@ -316,26 +274,8 @@ def _cued_accounts(st: _Pass) -> None:
                 continue
             st.add("telegram", value, s, e)
             st.take(s, e)
-    for m in P.DEVICE_CUED.finditer(f):
-        s, e = m.span(1)
-        if not st.free(s, e):
-            continue
-        try:
-            value = canonical_device(f[s:e])
-        except InvalidIndicator:
-            continue
-        st.add("device", value, s, e)
-        st.take(s, e)
-    for m in P.APP_CUED.finditer(f):
-        s, e = m.span(1)
-        if not st.free(s, e):
-            continue
-        try:
-            value = canonical_app(m.group(1))
-        except InvalidIndicator:
-            continue
-        st.add("app", value, s, e)
-        st.take(s, e)
+    _claim(st, P.DEVICE_CUED, "device", canonical_device)
+    _claim(st, P.APP_CUED, "app", canonical_app)
 
 
 def _glued_to_word(f: str, at: int) -> bool:
@@ -348,24 +288,10 @@ def _glued_to_word(f: str, at: int) -> bool:
     return not (i > 0 and f[i - 1] == "/")  # "/report@SomeBot" addresses a Telegram bot
 
 
-def _cues_after(st: _Pass) -> None:
+def _cues_after(st: Scan) -> None:
     """Accounts written before their cue: '2952354478+蔻' is QQ, 'w2753636 麦饼卫星' WeChat."""
-    f = st.folded
-    for m in P.QQ_BEFORE_CUE.finditer(f):
-        s, e = m.span(1)
-        if not st.free(s, e) or _letters_glue(f, s):
-            continue
-        try:
-            value = canonical_qq(f[s:e])
-        except InvalidIndicator:
-            continue
-        st.add("qq", value, s, e)
-        st.take(s, e)
-    for m in P.WECHAT_BEFORE_CUE.finditer(f):
-        s, e = m.span(1)
-        if st.free(s, e):
-            st.add("wechat", m.group(1).lower(), s, e)
-            st.take(s, e)
+    _claim(st, P.QQ_BEFORE_CUE, "qq", canonical_qq, skip=lambda f, s, e: letters_glue(f, s))
+    _claim(st, P.WECHAT_BEFORE_CUE, "wechat", canonical_wechat)
 
 
 _HOST_CONTINUES = re.compile(rf"{P.ANY_DOT}[A-Za-z]")
@@ -378,11 +304,7 @@ def _is_host_start(f: str, end: int) -> bool:
     return _HOST_CONTINUES.match(f, end, end + 8) is not None
 
 
-def _unit_follows(f: str, end: int) -> bool:
-    return bool(P.UNIT_AFTER.match(f, end, min(len(f), end + 4)))
-
-
-def _alipay_accounts(st: _Pass) -> None:
+def _alipay_accounts(st: Scan) -> None:
     """An Alipay cue right before a phone number or e-mail names that account."""
     f = st.folded
     by_start = {e.start: e for e in st.found if e.kind in ("phone", "email")}
@@ -396,7 +318,7 @@ def _alipay_accounts(st: _Pass) -> None:
 
 # --- bare host names -------------------------------------------------------------------------
 
-def _bare_hosts(st: _Pass) -> None:
+def _bare_hosts(st: Scan) -> None:
     f = st.folded
     for m in P.BARE_HOST.finditer(f):
         hs, he = m.span(1)
@@ -426,126 +348,6 @@ def _bare_hosts(st: _Pass) -> None:
 
 
 # --- digit runs: phones, bank cards, ID numbers ----------------------------------------------
-
-def _digit_runs(st: _Pass) -> None:
-    f = st.folded
-    for m in P.DIGIT_RUN.finditer(f):
-        start, end = m.span()
-        if not st.free(start, end):
-            start, end = _free_part(st, start, end)
-            if start >= end:
-                continue
-        if _letters_glue(f, start):
-            continue
-        if P.NOT_AN_INDICATOR_BEFORE.search(f, max(0, start - 10), start):
-            continue
-        groups = [(g.group(0), g.start(), g.end())
-                  for g in P.DIGIT_GROUP.finditer(f, start, end)]
-        if not groups:
-            continue
-        has_plus = f[start] == "+"
-        check_x = f[end - 1] in "Xx"
-        cue_phone = bool(P.PHONE_CUE_BEFORE.search(f, max(0, start - 8), start))
-        _segment_run(st, groups, has_plus, check_x, cue_phone)
-
-
-def _free_part(st: _Pass, start: int, end: int) -> tuple[int, int]:
-    """The first stretch of a digit run not taken by an earlier pass."""
-    i = start
-    while i < end and not st.free(i, i + 1):
-        i += 1
-    j = i
-    while j < end and st.free(j, j + 1):
-        j += 1
-    return i, j
-
-
-def _letters_glue(f: str, start: int) -> bool:
-    """True when letters run straight into the digits ("abc12345678") and are not a cue word."""
-    if start == 0 or not f[start - 1].isascii() or not f[start - 1].isalpha():
-        return False
-    i = start
-    while i > 0 and f[i - 1].isascii() and f[i - 1].isalpha():
-        i -= 1
-    word = f[i:start].lower()
-    return not word.endswith(LETTER_CUES)
-
-
-def _segment_run(st: _Pass, groups: list[tuple[str, int, int]], has_plus: bool,
-                 check_x: bool, cue_phone: bool) -> None:
-    """Split one digit run into indicators: from each group, the longest join that is valid."""
-    f = st.folded
-    n = len(groups)
-    card_like = n >= 4 and all(len(g[0]) == 4 for g in groups[:-1])
-    i = 0
-    while i < n:
-        best: tuple[int, str, str] | None = None
-        digits = ""
-        for j in range(i, n):
-            digits += groups[j][0]
-            if len(digits) > 20:
-                break
-            last = j == n - 1
-            x = "X" if (last and check_x) else ""
-            plus = has_plus and i == 0
-            found = _classify(digits, x, plus, groups[i:j + 1], cue_phone and i == 0)
-            if found is not None:
-                best = (j, found[0], found[1])
-        if best is None:
-            if card_like:
-                return  # a failed card number: none of its groups is a phone number
-            i += 1
-            continue
-        j, kind, value = best
-        s = _plus_start(f, groups[0][1]) if has_plus and i == 0 else groups[i][1]
-        e = groups[j][2] + (1 if kind == "id_card" and j == n - 1 and check_x else 0)
-        if not _unit_follows(f, e) and st.free(s, e):
-            st.add(kind, value, s, e)
-            st.take(s, e)
-        i = j + 1
-
-
-def _plus_start(f: str, first_digit: int) -> int:
-    k = first_digit - 1
-    while k >= 0 and f[k] in " \u00a0":
-        k -= 1
-    return k if k >= 0 and f[k] == "+" else first_digit
-
-
-def _classify(digits: str, x: str, plus: bool, groups: list[tuple[str, int, int]],
-              cue_phone: bool) -> tuple[str, str] | None:
-    n = len(digits)
-    # Plain digit strings here: the validators are called directly, not through canonicalize,
-    # because this runs for every join of every digit run.
-    if x:
-        return ("id_card", digits + x) if n == 17 and id_card_problem(digits + x) is None else None
-    if plus:
-        return _phone_or_none("+" + digits)
-    if n == 18 and id_card_problem(digits) is None:
-        return "id_card", digits
-    if 16 <= n <= 19 and bank_card_problem(digits) is None:
-        return "bank_card", digits
-    if n == 11 and digits[0] == "1":
-        return ("phone", "+86" + digits) if is_cn_mobile(digits) else _phone_or_none(digits)
-    if n in (13, 15) and digits.startswith(("86", "0086")) and digits[-11] == "1":
-        return _phone_or_none("+86" + digits[-11:])
-    if n == 10 and digits.startswith(("400", "800")):
-        return _phone_or_none(digits)
-    if digits[0] == "0" and 10 <= n <= 12:
-        area = groups[0][0]
-        rest = n - len(area)
-        structured = len(groups) >= 2 and 3 <= len(area) <= 4 and 7 <= rest <= 8
-        if structured or cue_phone:
-            return _phone_or_none(digits)
-    return None
-
-
-def _phone_or_none(digits: str) -> tuple[str, str] | None:
-    try:
-        return "phone", canonical_phone(digits)
-    except InvalidIndicator:
-        return None
-
 
 def extract_values(text: str) -> set[tuple[str, str]]:
     """The set of (kind, value) pairs in `text`: what scoring and de-duplication need."""
