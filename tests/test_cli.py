@@ -26,6 +26,8 @@ def test_version_and_help_on_every_command() -> None:
         result = run(*cmd, "--help")
         assert result.exit_code == 0, (cmd, result.output)
         assert "Usage" in result.output
+        version = run(*cmd, "--version")
+        assert version.exit_code == 0 and version.output.strip() == f"jingwang {__version__}"
 
 
 def test_extract_prints_one_json_object_per_line() -> None:

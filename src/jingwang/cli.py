@@ -58,6 +58,10 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+VersionOpt = Annotated[bool, typer.Option(
+    "--version", callback=_version, is_eager=True, help="Show the version and exit.")]
+
+
 @app.callback()
 def main(
     ctx: typer.Context,
@@ -65,8 +69,7 @@ def main(
         "--db", envvar="JINGWANG_DB", metavar="URL",
         help="Knowledge store: SQLAlchemy URL or SQLite path "
              "(default: a SQLite file in the user's data dir).")] = None,
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    version: VersionOpt = False,
 ) -> None:
     """净网 jingwang: find the crime in online signals, link it, and route clues."""
     ctx.obj = {"db": db}
@@ -84,7 +87,7 @@ def _open(ctx: typer.Context):
 
 
 @app.command()
-def init(ctx: typer.Context) -> None:
+def init(ctx: typer.Context, version: VersionOpt = False) -> None:
     """Create the knowledge store, or migrate it to this version's schema."""
     url = _db(ctx)
     try:
@@ -98,6 +101,7 @@ def init(ctx: typer.Context) -> None:
 def stats(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    version: VersionOpt = False,
 ) -> None:
     """Count what the knowledge store holds, table by table."""
     engine = _open(ctx)
@@ -141,6 +145,7 @@ def extract(
         "--kind", help=f"Only these kinds (repeatable): {', '.join(KINDS)}.")] = None,
     as_table: Annotated[bool, typer.Option(
         "--table", help="Print a table for people instead of JSON lines.")] = False,
+    version: VersionOpt = False,
 ) -> None:
     """Print the indicators in each input line as one JSON object per line."""
     if kind:
@@ -181,6 +186,7 @@ def ingest_text_cmd(
     id_field: IdFieldOpt = "id",
     fmt: FormatOpt = "auto",
     max_line_bytes: MaxLineOpt = DEFAULT_MAX_LINE_BYTES,
+    version: VersionOpt = False,
 ) -> None:
     """Extract indicators from text records and store them as sightings (idempotent)."""
     engine = _open(ctx)
@@ -215,6 +221,7 @@ def search(
     kind: Annotated[str | None, typer.Option("--kind", help="Read the query as this kind.")] = None,
     limit: Annotated[int, typer.Option("--limit", help="Sightings shown per indicator.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    version: VersionOpt = False,
 ) -> None:
     """Show what the knowledge store knows about an indicator, written in any form."""
     if kind is not None and kind not in KINDS:
