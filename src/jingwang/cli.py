@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from jingwang import __version__
+from jingwang.cli_common import VersionOpt, app, db_url, err, fail, ingest_app, open_engine, out
 from jingwang.indicators import KINDS, extract_indicators
 from jingwang.indicators.kinds import KIND_LABELS_ZH
 from jingwang.indicators.query import query_candidates
@@ -27,69 +26,15 @@ from jingwang.ingest.records import (
     read_text_records,
 )
 from jingwang.ingest.text import ingest_text
-from jingwang.store.db import display_url, init_store, open_store, resolve_db_url, session_scope
+from jingwang.store.db import display_url, init_store, session_scope
 from jingwang.store.errors import StoreError
 from jingwang.store.repository import find_indicators, indicator_profile, store_counts
-
-app = typer.Typer(
-    name="jingwang",
-    help="净网 jingwang: find the crime in online signals, link it, and route clues.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-ingest_app = typer.Typer(help="Store records from a source in the knowledge store.",
-                         no_args_is_help=True)
-app.add_typer(ingest_app, name="ingest")
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    """End the command with one clear line on stderr."""
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
-    raise typer.Exit(code)
-
-
-def _version(value: bool) -> None:
-    if value:
-        out.print(f"jingwang {__version__}")
-        raise typer.Exit()
-
-
-VersionOpt = Annotated[bool, typer.Option(
-    "--version", callback=_version, is_eager=True, help="Show the version and exit.")]
-
-
-@app.callback()
-def main(
-    ctx: typer.Context,
-    db: Annotated[str | None, typer.Option(
-        "--db", envvar="JINGWANG_DB", metavar="URL",
-        help="Knowledge store: SQLAlchemy URL or SQLite path "
-             "(default: a SQLite file in the user's data dir).")] = None,
-    version: VersionOpt = False,
-) -> None:
-    """净网 jingwang: find the crime in online signals, link it, and route clues."""
-    ctx.obj = {"db": db}
-
-
-def _db(ctx: typer.Context) -> str:
-    return resolve_db_url((ctx.obj or {}).get("db"))
-
-
-def _open(ctx: typer.Context):
-    try:
-        return open_store(_db(ctx))
-    except StoreError as exc:
-        fail(str(exc))
 
 
 @app.command()
 def init(ctx: typer.Context, version: VersionOpt = False) -> None:
     """Create the knowledge store, or migrate it to this version's schema."""
-    url = _db(ctx)
+    url = db_url(ctx)
     try:
         revision = init_store(url)
     except StoreError as exc:
@@ -104,13 +49,13 @@ def stats(
     version: VersionOpt = False,
 ) -> None:
     """Count what the knowledge store holds, table by table."""
-    engine = _open(ctx)
+    engine = open_engine(ctx)
     with session_scope(engine) as session:
         counts = store_counts(session)
     if as_json:
         out.print_json(json.dumps(counts))
         return
-    table = Table(title=f"knowledge store {display_url(_db(ctx))}")
+    table = Table(title=f"knowledge store {display_url(db_url(ctx))}")
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, n in counts.items():
@@ -122,7 +67,10 @@ FileArg = Annotated[str, typer.Argument(help="Input file (plain lines or JSONL);
 FieldOpt = Annotated[str, typer.Option("--field", help="JSONL field holding the text.")]
 IdFieldOpt = Annotated[str, typer.Option("--id-field", help="JSONL field holding the record id.")]
 FormatOpt = Annotated[str, typer.Option(
-    "--format", help="auto, lines or jsonl (auto: JSONL when the first line is an object).")]
+    "--format", help="auto, lines, jsonl or csv (auto: csv for *.csv, JSONL when the first "
+                     "line is an object, else lines).")]
+TimeFieldOpt = Annotated[str, typer.Option(
+    "--time-field", help="JSONL field or CSV column holding the record's time.")]
 MaxLineOpt = Annotated[int, typer.Option(
     "--max-line-bytes", help="Skip (and count) lines longer than this.")]
 
@@ -139,6 +87,7 @@ def extract(
     file: FileArg = "-",
     field: FieldOpt = "text",
     id_field: IdFieldOpt = "id",
+    time_field: TimeFieldOpt = "time",
     fmt: FormatOpt = "auto",
     max_line_bytes: MaxLineOpt = DEFAULT_MAX_LINE_BYTES,
     kind: Annotated[list[str] | None, typer.Option(
@@ -156,7 +105,8 @@ def extract(
     write = sys.stdout.write
     table = Table("record", "kind", "value", "as written")
     try:
-        for record in read_text_records(file, text_field=field, id_field=id_field, fmt=fmt,
+        for record in read_text_records(file, text_field=field, id_field=id_field,
+                                        time_field=time_field, fmt=fmt,
                                         max_line_bytes=max_line_bytes, stats=st):
             found = extract_indicators(record.text, kinds=kind)
             if as_table:
@@ -184,12 +134,13 @@ def ingest_text_cmd(
     source: Annotated[str, typer.Option("--source", help="Name of the source (platform, feed).")],
     field: FieldOpt = "text",
     id_field: IdFieldOpt = "id",
+    time_field: TimeFieldOpt = "time",
     fmt: FormatOpt = "auto",
     max_line_bytes: MaxLineOpt = DEFAULT_MAX_LINE_BYTES,
     version: VersionOpt = False,
 ) -> None:
     """Extract indicators from text records and store them as sightings (idempotent)."""
-    engine = _open(ctx)
+    engine = open_engine(ctx)
     st = ReadStats()
     show = err.is_terminal
     progress = Progress(TextColumn("ingesting {task.description}"), BarColumn(),
@@ -198,7 +149,8 @@ def ingest_text_cmd(
     try:
         with progress, session_scope(engine) as session:
             task = progress.add_task(file, total=None)
-            records = read_text_records(file, text_field=field, id_field=id_field, fmt=fmt,
+            records = read_text_records(file, text_field=field, id_field=id_field,
+                                        time_field=time_field, fmt=fmt,
                                         max_line_bytes=max_line_bytes, stats=st)
             report = ingest_text(session, records, source,
                                  progress=lambda n: progress.advance(task, n))
@@ -230,7 +182,7 @@ def search(
     if not candidates:
         fail(f"{query!r} is not a valid indicator of any kind"
              + (f" ({kind})" if kind else ""), 2)
-    engine = _open(ctx)
+    engine = open_engine(ctx)
     with session_scope(engine) as session:
         indicators = find_indicators(session, candidates)
         profiles = [indicator_profile(session, ind.id, limit=limit) for ind in indicators]
@@ -283,6 +235,10 @@ def _print_profile(r: dict) -> None:
     for key in ("findings", "cases", "gangs", "clues"):
         if r[key]:
             out.print(f"  {key}: {json.dumps(r[key], ensure_ascii=False, default=str)}")
+
+
+# The world commands (simulate, demo, evaluate) register themselves on the same app.
+import jingwang.cli_world  # noqa: E402, F401
 
 
 def run() -> None:

@@ -1,6 +1,8 @@
-"""Read text records from plain-text or JSONL files, rejecting bad input with file, row and reason.
+"""Read text records from plain-text, JSONL or CSV files, rejecting bad input with file, row and
+reason.
 
-A record is one line: plain text, or a JSON object whose text is in a named field.  Reading is
+A record is one line: plain text, a JSON object whose text is in a named field, or a CSV row
+(with a header) whose text is in a named column.  Reading is
 streaming (a line at a time, in bytes), so a 50 MB single line is skipped and counted without
 being held in memory, a binary file is refused at its first bytes, and invalid UTF-8 is reported
 at its row and byte offset.
@@ -8,6 +10,7 @@ at its row and byte offset.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -130,18 +133,25 @@ def read_text_records(
 ) -> Iterator[TextRecord]:
     """Yield the records of a file ('-' for stdin) as plain lines or JSONL.
 
-    `fmt` is 'lines', 'jsonl' or 'auto' (JSONL when the first non-blank line starts with '{').
+    `fmt` is 'lines', 'jsonl', 'csv' or 'auto' (CSV for a .csv file, JSONL when the first
+    non-blank line starts with '{', plain lines otherwise).
     Raises InputError for a missing or binary file, invalid UTF-8, bad JSON or a missing field;
     blank lines and lines over `max_line_bytes` are skipped and counted in `stats`.
     """
-    if fmt not in ("auto", "lines", "jsonl"):
+    if fmt not in ("auto", "lines", "jsonl", "csv"):
         raise ValueError(f"unknown format {fmt!r}")
+    if fmt == "auto" and path.lower().endswith(".csv"):
+        fmt = "csv"
     stats = stats if stats is not None else ReadStats()
     stream, name = _open(path)
     try:
         buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)
         head = buffered.peek(_SNIFF)[:_SNIFF]
         _check_not_binary(head, name)
+        if fmt == "csv":
+            yield from _csv_records(buffered, name, max_line_bytes, stats, text_field, id_field,
+                                    time_field)
+            return
         for row, raw in _lines(buffered, name, max_line_bytes, stats):
             if b"\x00" in raw:
                 raise InputError(name, row, "NUL byte in line; expected UTF-8 text")
@@ -179,3 +189,32 @@ def _json_record(line: str, name: str, row: int, text_field: str, id_field: str,
     observed = _parse_time(obj.get(time_field), name, row)
     extra = {k: v for k, v in obj.items() if k not in (text_field, id_field, time_field)}
     return TextRecord(rid_str, text, row, observed, extra)
+
+
+def _csv_records(stream: BinaryIO, name: str, max_line_bytes: int, stats: ReadStats,
+                 text_field: str, id_field: str, time_field: str) -> Iterator[TextRecord]:
+    """CSV rows as records; the header names the columns.  A quoted field may span lines."""
+    decoded = (_decode(raw, name, row) + "\n"
+               for row, raw in _lines(stream, name, max_line_bytes, stats))
+    reader = csv.reader(decoded)
+    header = next(reader, None)
+    if header is None:
+        return
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    if text_field not in header:
+        raise InputError(name, 1, f"no column {text_field!r} (columns: {', '.join(header)})")
+    col = {h: i for i, h in enumerate(header)}
+    for values in reader:
+        row = reader.line_num
+        if not any(v.strip() for v in values):
+            stats.blank += 1
+            continue
+        if len(values) != len(header):
+            raise InputError(name, row, f"{len(values)} fields where the header has "
+                                        f"{len(header)}")
+        rid = values[col[id_field]] if id_field in col else None
+        observed = _parse_time(values[col[time_field]], name, row) if time_field in col else None
+        extra = {h: values[i] for h, i in col.items() if h not in (text_field, id_field,
+                                                                    time_field)}
+        stats.records += 1
+        yield TextRecord(rid or None, values[col[text_field]], row, observed, extra)

@@ -22,7 +22,14 @@ from jingwang.store.directory import add_unit, add_user, record_audit
 from jingwang.store.linked import GangMemberIn, IndicatorRef, add_finding, upsert_case, upsert_gang
 from jingwang.store.models import Base
 from jingwang.store.profile import GangLink, IndicatorProfile, SightingView, indicator_profile
-from jingwang.store.sightings import SightingIn, add_sightings, find_indicators, upsert_indicator
+from jingwang.store.sightings import (
+    SightingIn,
+    add_sightings,
+    find_indicators,
+    iter_source_sightings,
+    most_sighted,
+    upsert_indicator,
+)
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
@@ -40,6 +47,8 @@ __all__ = [
     "create_clue",
     "find_indicators",
     "indicator_profile",
+    "iter_source_sightings",
+    "most_sighted",
     "record_audit",
     "store_counts",
     "upsert_case",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, case, select, text, update
+from sqlalchemy import bindparam, case, func, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -266,3 +266,30 @@ def find_indicators(session: Session, pairs: Iterable[tuple[str, str]]) -> list[
             for indicator in session.scalars(query):
                 found[(indicator.kind, indicator.value)] = indicator
     return [found[pair] for pair in wanted if pair in found]
+
+
+def iter_source_sightings(session: Session, source: str) -> Iterator[tuple[str, str, str]]:
+    """Every ``(record_id, kind, value)`` stored from ``source``: what evaluation scores."""
+    stmt = (
+        select(Sighting.record_id, Indicator.kind, Indicator.value)
+        .join(Indicator, Indicator.id == Sighting.indicator_id)
+        .where(Sighting.source == source)
+        .execution_options(yield_per=10_000)
+    )
+    for row in session.execute(stmt):
+        yield (row[0], row[1], row[2])
+
+
+def most_sighted(session: Session, limit: int = 5) -> list[tuple[str, str, int, int]]:
+    """The indicators seen in the most sources, then records: ``(kind, value, sources,
+    records)``. The first thing an analyst asks of a new store: which contacts recur."""
+    sources = func.count(func.distinct(Sighting.source))
+    records = func.count(func.distinct(Sighting.record_id))
+    stmt = (
+        select(Indicator.kind, Indicator.value, sources, records)
+        .join(Sighting, Sighting.indicator_id == Indicator.id)
+        .group_by(Indicator.id, Indicator.kind, Indicator.value)
+        .order_by(sources.desc(), records.desc(), Indicator.kind, Indicator.value)
+        .limit(limit)
+    )
+    return [(k, v, int(s), int(r)) for k, v, s, r in session.execute(stmt)]

@@ -1,0 +1,67 @@
+"""What every `jingwang` sub-command shares: the Typer app, the two consoles, failing cleanly,
+the --db and --version options."""
+
+from __future__ import annotations
+
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from jingwang import __version__
+from jingwang.store.db import open_store, resolve_db_url
+from jingwang.store.errors import StoreError
+
+app = typer.Typer(
+    name="jingwang",
+    help="净网 jingwang: find the crime in online signals, link it, and route clues.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+ingest_app = typer.Typer(help="Store records from a source in the knowledge store.",
+                         no_args_is_help=True)
+app.add_typer(ingest_app, name="ingest")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """End the command with one clear line on stderr."""
+    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"jingwang {__version__}")
+        raise typer.Exit()
+
+
+VersionOpt = Annotated[bool, typer.Option(
+    "--version", callback=_version, is_eager=True, help="Show the version and exit.")]
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option(
+        "--db", envvar="JINGWANG_DB", metavar="URL",
+        help="Knowledge store: SQLAlchemy URL or SQLite path "
+             "(default: a SQLite file in the user's data dir).")] = None,
+    version: VersionOpt = False,
+) -> None:
+    """净网 jingwang: find the crime in online signals, link it, and route clues."""
+    ctx.obj = {"db": db}
+
+
+def db_url(ctx: typer.Context) -> str:
+    return resolve_db_url((ctx.obj or {}).get("db"))
+
+
+def open_engine(ctx: typer.Context):
+    try:
+        return open_store(db_url(ctx))
+    except StoreError as exc:
+        fail(str(exc))

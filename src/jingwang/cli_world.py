@@ -1,0 +1,161 @@
+"""`jingwang simulate`, `jingwang demo` and `jingwang evaluate`: the synthetic world, the main
+job, and scoring against the world's truth."""
+
+from __future__ import annotations
+
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from jingwang.cli_common import VersionOpt, app, db_url, err, fail, open_engine, out
+from jingwang.demo import DemoResult, run_demo
+from jingwang.evaluate.truth import NotASimulation, load_truth
+from jingwang.evaluate.world import Evaluation, category_label, evaluate_store
+from jingwang.simulate.run import Manifest, simulate_world
+from jingwang.simulate.world import SCALES
+from jingwang.store.db import display_url
+from jingwang.store.errors import StoreError
+
+SeedOpt = Annotated[int, typer.Option("--seed", help="The world's seed: same seed, same bytes.")]
+ScaleOpt = Annotated[str, typer.Option(
+    "--scale", help="small (seconds, for tests), medium (~1M transactions), large (≥10M).")]
+
+
+@contextmanager
+def _progress():
+    """A Rich progress bar on a terminal, nothing in a pipe; yields the simulator's callback."""
+    bar = Progress(TextColumn("simulating {task.description:<6}"), BarColumn(),
+                   MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,
+                   disable=not err.is_terminal)
+    tasks: dict[str, int] = {}
+
+    def advance(stage: str, n: int, total: int | None) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.advance(tasks[stage], n)
+
+    with bar:
+        yield advance
+
+
+def _check_scale(scale: str) -> None:
+    if scale not in SCALES:
+        fail(f"unknown scale {scale!r}; choose {', '.join(SCALES)}", 2)
+
+
+def _print_manifest(m: Manifest, where: Path) -> None:
+    counts = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in m.counts.items())
+    out.print(f"simulated world seed {m.seed} ({m.scale}) in {where}: {counts}")
+
+
+@app.command()
+def simulate(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the world into.")],
+    seed: SeedOpt = 7,
+    scale: ScaleOpt = "small",
+    version: VersionOpt = False,
+) -> None:
+    """Write a synthetic 净网 world with its ground truth (posts, cases, ledger, logs, pages)."""
+    _check_scale(scale)
+    with _progress() as advance:
+        manifest = simulate_world(seed, scale, out_dir, advance)
+    _print_manifest(manifest, out_dir)
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    seed: SeedOpt = 7,
+    scale: ScaleOpt = "small",
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Keep the world and the store here (default: a temporary folder).")] = None,
+    no_serve: Annotated[bool, typer.Option(
+        "--no-serve", help="Do not serve the console afterwards (for scripts).")] = False,
+    version: VersionOpt = False,
+) -> None:
+    """The main job: simulate a small world, detect, store, and score it against the truth."""
+    _check_scale(scale)
+    explicit_db = (ctx.obj or {}).get("db")
+    with tempfile.TemporaryDirectory(prefix="jingwang-demo-") as tmp:
+        where = out_dir or Path(tmp)
+        try:
+            with _progress() as advance:
+                result = run_demo(where, seed, scale, explicit_db, advance,
+                                  on_ingest=lambda r: out.print(
+                                      f"ingested {r.source:<8} {r.records:>6,} records, "
+                                      f"{r.extracted:,} indicators, "
+                                      f"{r.new_sightings:,} new sightings"))
+        except StoreError as exc:
+            fail(str(exc))
+        _print_demo(result)
+    if out_dir is None:
+        out.print("(the demo world and store were temporary; keep them with --out DIR)")
+    if not no_serve:
+        out.print("the console arrives with a later issue: nothing to serve yet")
+
+
+def _print_demo(result: DemoResult) -> None:
+    _print_manifest(result.manifest, result.world_dir)
+    out.print(f"store: {display_url(result.db_url)}")
+    assert result.evaluation is not None
+    _print_evaluation(result.evaluation)
+    table = Table(title="indicators seen in the most sources (比中 preview)")
+    for col in ("kind", "value", "sources", "records", "true gang"):
+        table.add_column(col)
+    for kind, value, sources, records in result.recurring:
+        gangs = ", ".join(result.recurring_gangs.get((kind, value), [])) or "— (benign)"
+        table.add_row(kind, value, str(sources), str(records), gangs)
+    out.print(table)
+
+
+def _print_evaluation(ev: Evaluation) -> None:
+    table = Table(title="detectors against the truth")
+    for col in ("detector", "on", "precision", "recall", "F1", "tp", "fp", "fn", "note"):
+        table.add_column(col, justify="right" if col in ("tp", "fp", "fn") else "left")
+    for row in ev.rows:
+        if row.score is not None:
+            s = row.score
+            table.add_row(row.detector, row.unit, f"{s.precision:.3f}", f"{s.recall:.3f}",
+                          f"{s.f1:.3f}", str(s.tp), str(s.fp), str(s.fn), row.note)
+        elif row.bcubed is not None:
+            p, r, f = row.bcubed
+            table.add_row(row.detector, row.unit, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}",
+                          "", "", "", "B-cubed")
+        else:
+            table.add_row(row.detector, row.unit, "", "", "", "", "", "", row.note)
+    out.print(table)
+    if ev.categories:
+        cats = Table(title="per category: the gangs' indicators written in posts, and found")
+        for col in ("category", "gangs", "illicit posts", "indicators", "found", "recall"):
+            cats.add_column(col, justify="left" if col == "category" else "right")
+        for c in ev.categories:
+            recall = f"{c.found / c.indicators:.3f}" if c.indicators else "—"
+            cats.add_row(category_label(c.category), str(c.gangs), str(c.illicit_posts),
+                         str(c.indicators), str(c.found), recall)
+        out.print(cats)
+
+
+@app.command()
+def evaluate(
+    ctx: typer.Context,
+    world: Annotated[Path, typer.Argument(help="A folder written by `jingwang simulate`.")],
+    posts_source: Annotated[str, typer.Option(
+        "--posts-source", help="Source name the world's posts were ingested under.")] = "posts",
+    cases_source: Annotated[str, typer.Option(
+        "--cases-source", help="Source name the world's cases were ingested under.")] = "cases",
+    version: VersionOpt = False,
+) -> None:
+    """Score what the store holds for a simulated world against its truth/."""
+    try:
+        truth = load_truth(world)
+    except NotASimulation as exc:
+        fail(str(exc), 2)
+    engine = open_engine(ctx)
+    out.print(f"world {world} (seed {truth.manifest.get('seed')}, "
+              f"{truth.manifest.get('scale')}) against {display_url(db_url(ctx))}")
+    _print_evaluation(evaluate_store(truth, engine, posts_source, cases_source))

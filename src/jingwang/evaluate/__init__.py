@@ -1,0 +1,1 @@
+"""Score what jingwang produced for a simulated world against that world's truth."""

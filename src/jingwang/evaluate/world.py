@@ -1,0 +1,114 @@
+"""Score a knowledge store against the truth of the simulated world it was filled from.
+
+Each detector that exists contributes a row: precision, recall and F1 of what it stored against
+what the truth says.  Today that is indicator extraction on posts and on case descriptions; the
+later detectors (content, payments, traffic, web) and linking (B-cubed F1 per gang) plug in here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, select
+
+from jingwang.categories import CATEGORIES
+from jingwang.evaluate.metrics import PRF, bcubed, set_prf
+from jingwang.evaluate.truth import Truth
+from jingwang.store.db import session_scope
+from jingwang.store.models import Gang, GangMember, Indicator
+from jingwang.store.repository import iter_source_sightings
+
+
+@dataclass
+class DetectorScore:
+    """One row of the evaluation table."""
+
+    detector: str
+    unit: str
+    score: PRF | None = None
+    bcubed: tuple[float, float, float] | None = None
+    note: str = ""
+
+
+@dataclass
+class CategoryRow:
+    """What was found per category: the gangs' indicators written in posts, and found."""
+
+    category: str
+    gangs: int
+    illicit_posts: int
+    indicators: int
+    found: int
+
+
+@dataclass
+class Evaluation:
+    rows: list[DetectorScore] = field(default_factory=list)
+    categories: list[CategoryRow] = field(default_factory=list)
+
+
+def _stored(engine: Engine, source: str) -> set[tuple[str, str, str]]:
+    with session_scope(engine) as session:
+        return set(iter_source_sightings(session, source))
+
+
+def _triples(truth_map: dict[str, set[tuple[str, str]]]) -> set[tuple[str, str, str]]:
+    return {(rid, kind, value) for rid, pairs in truth_map.items() for kind, value in pairs}
+
+
+def evaluate_store(truth: Truth, engine: Engine, posts_source: str = "posts",
+                   cases_source: str = "cases") -> Evaluation:
+    """Every score that can be computed from what the store holds."""
+    result = Evaluation()
+    posts = _stored(engine, posts_source)
+    if posts:
+        result.rows.append(DetectorScore("indicator extraction", "posts",
+                                         set_prf(_triples(truth.post_indicators), posts)))
+    else:
+        result.rows.append(DetectorScore("indicator extraction", "posts",
+                                         note=f"no sightings from source '{posts_source}'"))
+    cases = _stored(engine, cases_source)
+    if cases:
+        result.rows.append(DetectorScore("indicator extraction", "cases",
+                                         set_prf(_triples(truth.case_indicators), cases)))
+    result.rows.append(_gang_score(truth, engine))
+    result.categories = _per_category(truth, posts)
+    return result
+
+
+def _per_category(truth: Truth, stored: set[tuple[str, str, str]]) -> list[CategoryRow]:
+    found_pairs = {(kind, value) for _, kind, value in stored}
+    gangs_by_cat: Counter[str] = Counter(g["category"] for g in truth.gangs)
+    posts_by_cat: Counter[str] = Counter()
+    written: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for post_id, label in truth.post_labels.items():
+        if label["label"] != "illicit":
+            continue
+        posts_by_cat[label["category"]] += 1
+        written[label["category"]] |= truth.post_indicators.get(post_id, set())
+    return [CategoryRow(cat, gangs_by_cat[cat], posts_by_cat[cat], len(written[cat]),
+                        len(written[cat] & found_pairs))
+            for cat in CATEGORIES if gangs_by_cat[cat] or posts_by_cat[cat]]
+
+
+def _gang_score(truth: Truth, engine: Engine) -> DetectorScore:
+    """B-cubed F1 of stored gangs against true gangs, over the indicators of one true gang."""
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(Indicator.kind, Indicator.value, Gang.key)
+            .join(GangMember, GangMember.indicator_id == Indicator.id)
+            .join(Gang, Gang.id == GangMember.gang_id)
+        ).all()
+    if not rows:
+        return DetectorScore("gang discovery", "indicators",
+                             note="no gangs in the store yet (linking is a later issue)")
+    owners = truth.gang_of_indicator()
+    true_map = {pair: next(iter(g)) for pair, g in owners.items() if len(g) == 1}
+    predicted = {(kind, value): key for kind, value, key in rows}
+    seen = {pair: gang for pair, gang in true_map.items() if pair in predicted}
+    return DetectorScore("gang discovery", "indicators", bcubed=bcubed(seen, predicted))
+
+
+def category_label(code: str) -> str:
+    return f"{code} {CATEGORIES.get(code, '')}".strip()
