@@ -3,7 +3,6 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
-DEMO_DB := out/demo.db
 
 .PHONY: demo test lint bench clean
 
@@ -14,17 +13,10 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-# Until the simulator lands, the demo extracts the shipped example posts, stores them in a
-# fresh demo store, and searches it the way an analyst would.
+# The main job: simulate a small 净网 world, run every detector over it into a fresh store, and
+# score what was found against the world's truth. The world and the store stay in out/demo.
 demo: $(STAMP)
-	@mkdir -p out && rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	@echo "== jingwang extract src/jingwang/examples/posts.jsonl --table"
-	@$(BIN)/jingwang extract src/jingwang/examples/posts.jsonl --table
-	@echo "== jingwang --db $(DEMO_DB) init / ingest text / search"
-	@$(BIN)/jingwang --db $(DEMO_DB) init
-	@$(BIN)/jingwang --db $(DEMO_DB) ingest text src/jingwang/examples/posts.jsonl --source demo-posts
-	@$(BIN)/jingwang --db $(DEMO_DB) search "159 3728 1046"
-	@$(BIN)/jingwang --db $(DEMO_DB) stats
+	$(BIN)/jingwang demo --out out/demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -35,6 +27,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/extract.py
+	$(BIN)/python benchmarks/simulate.py --scale medium
 
 clean:
 	rm -rf $(VENV) out build *.egg-info src/*.egg-info .pytest_cache .ruff_cache

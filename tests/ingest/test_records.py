@@ -82,3 +82,30 @@ def test_a_50_mb_single_line_is_skipped_and_counted_without_stopping(tmp_path: P
     records = list(read_text_records(str(big), stats=st))
     assert [r.row for r in records] == [1, 3]
     assert st.too_long == [(2, 50 * 1024 * 1024 + 1)]
+
+
+def test_csv_rows_with_quoted_newlines_ids_and_times(tmp_path: Path) -> None:
+    data = ("case_id,reported_at,region_code,description\n"
+            'A1,2026-09-01T10:00:00+08:00,320602,"电话 138 1234 5678，\n第二行"\n'
+            "A2,2026-09-02T10:00:00+08:00,320602,vx abc_123456\n").encode()
+    path = _write(tmp_path / "cases.csv", data)
+    records = list(read_text_records(path, text_field="description", id_field="case_id",
+                                     time_field="reported_at"))
+    assert [r.id for r in records] == ["A1", "A2"]
+    assert records[0].text == "电话 138 1234 5678，\n第二行"
+    assert records[0].extra == {"region_code": "320602"}
+    assert records[1].observed_at is not None and records[1].observed_at.day == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "row", "reason"),
+    [
+        (b"id,text\n1,ok\n2,too,many\n", 3, "3 fields where the header has 2"),
+        (b"id,body\n1,ok\n", 1, "no column 'text' (columns: id, body)"),
+    ],
+)
+def test_bad_csv_rows(tmp_path: Path, data: bytes, row: int, reason: str) -> None:
+    path = _write(tmp_path / "in.csv", data)
+    with pytest.raises(InputError) as info:
+        list(read_text_records(path))
+    assert (info.value.row, info.value.reason) == (row, reason)
