@@ -119,10 +119,42 @@ def test_empty_file_and_over_long_line(tmp_path: Path) -> None:
     long.write_bytes(b"a" * 2000 + b"\n" + b"vx abc_123456\n")
     result = run("ingest", "text", str(long), "--source", "x", "--max-line-bytes", "1000", db=db)
     assert result.exit_code == 0
-    assert "long.txt:1: line of 2,001 bytes" in result.output
+    assert "long.txt:1: line of 2,000 bytes" in result.output
     assert "1 records" in result.output
 
 
 def test_unknown_kind_and_unreadable_query_exit_2() -> None:
     assert run("extract", "-", "--kind", "fax", input="x\n").exit_code == 2
     assert run("search", "hello world").exit_code == 2
+
+
+def test_id_less_lines_of_two_files_are_two_records(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    run("init", db=db)
+    days = (("day1.txt", "电话 13700009999 出料\n"), ("day2.txt", "电话 13700009999 收U\n"))
+    for day, text in days:
+        (tmp_path / day).write_text(text, encoding="utf-8")
+        result = run("ingest", "text", str(tmp_path / day), "--source", "daily", db=db)
+        assert "1 new sightings" in result.output, result.output
+    found = json.loads(run("search", "13700009999", "--kind", "phone", "--json", db=db).stdout)
+    assert {s["record_id"] for s in found["results"][0]["recent"]} == {"day1.txt:1", "day2.txt:1"}
+
+
+def test_evidence_text_with_brackets_prints_as_written(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    run("init", db=db)
+    post = tmp_path / "bbcode.txt"
+    post.write_text("[img]http://pic.xx88.com/a.jpg[/img] 加微信 heiye_bb88 [red]急[/red]\n",
+                    encoding="utf-8")
+    assert run("ingest", "text", str(post), "--source", "[/forum]", db=db).exit_code == 0
+    result = run("search", "heiye_bb88", db=db)
+    assert result.exit_code == 0, result.output
+    assert "[/img]" in result.output and "[red]急[/red]" in result.output
+    table = run("extract", str(post), "--table")
+    assert table.exit_code == 0 and "heiye_bb88" in table.output
+
+
+def test_bad_options_exit_2() -> None:
+    assert run("extract", "-", "--format", "xml", input="x\n").exit_code == 2
+    assert run("extract", "-", "--max-line-bytes", "0", input="x\n").exit_code == 2
+    assert run("ingest", "text", "-", "--source", "  ", input="x\n").exit_code == 2

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from jingwang.cli_common import VersionOpt, app, db_url, err, fail, ingest_app, open_engine, out
 from jingwang.indicators import KINDS, extract_indicators
@@ -21,6 +22,7 @@ from jingwang.indicators.kinds import KIND_LABELS_ZH
 from jingwang.indicators.query import query_candidates
 from jingwang.ingest.records import (
     DEFAULT_MAX_LINE_BYTES,
+    FORMATS,
     InputError,
     ReadStats,
     read_text_records,
@@ -75,6 +77,13 @@ MaxLineOpt = Annotated[int, typer.Option(
     "--max-line-bytes", help="Skip (and count) lines longer than this.")]
 
 
+def _check_read_options(fmt: str, max_line_bytes: int) -> None:
+    if fmt not in FORMATS:
+        fail(f"unknown --format {fmt!r}; choose {', '.join(FORMATS)}", 2)
+    if max_line_bytes < 1:
+        fail("--max-line-bytes must be at least 1", 2)
+
+
 def _report_skips(name: str, st: ReadStats) -> None:
     for row, size in st.too_long[:5]:
         err.print(f"skipped {name}:{row}: line of {size:,} bytes is over --max-line-bytes")
@@ -97,6 +106,7 @@ def extract(
     version: VersionOpt = False,
 ) -> None:
     """Print the indicators in each input line as one JSON object per line."""
+    _check_read_options(fmt, max_line_bytes)
     if kind:
         unknown = sorted(set(kind) - set(KINDS))
         if unknown:
@@ -140,6 +150,9 @@ def ingest_text_cmd(
     version: VersionOpt = False,
 ) -> None:
     """Extract indicators from text records and store them as sightings (idempotent)."""
+    _check_read_options(fmt, max_line_bytes)
+    if not source.strip():
+        fail("--source must name the source (a platform, a feed, a case file)", 2)
     engine = open_engine(ctx)
     st = ReadStats()
     show = err.is_terminal
@@ -220,7 +233,7 @@ def _profile_dict(p) -> dict[str, object]:
 
 def _print_profile(r: dict) -> None:
     label = KIND_LABELS_ZH.get(str(r["kind"]), str(r["kind"]))
-    out.print(f"[bold]{r['kind']} {r['value']}[/] ({label})", markup=True)
+    out.print(Text.assemble((f"{r['kind']} {r['value']}", "bold"), f" ({label})"))
     sources = ", ".join(f"{s} ×{n}" for s, n in r["sources"].items())
     n = r["sightings"]
     out.print(f"  {n} sighting{'s' if n != 1 else ''} in {sources}; "

@@ -7,6 +7,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from jingwang import __version__
 from jingwang.store.db import open_store, resolve_db_url
@@ -23,13 +24,14 @@ ingest_app = typer.Typer(help="Store records from a source in the knowledge stor
                          no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Markup off: what we print is evidence text, and "[/img]" in a forum post must print as written.
+out = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """End the command with one clear line on stderr."""
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    err.print(Text.assemble(("error:", "bold red"), " ", message))
     raise typer.Exit(code)
 
 

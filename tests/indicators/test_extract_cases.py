@@ -56,6 +56,19 @@ def test_spans_point_at_the_text_as_written() -> None:
          {("alipay", "+8615937281046"), ("phone", "+8615937281046")}),
         ("IMEI 490154203237518", {("device", "490154203237518")}),
         ("包名 com.hei.loan", {("app", "com.hei.loan")}),
+        ("138 ❤️ 1234 ❤️ 5678", {("phone", "+8613812345678")}),
+        ("138❤️❤️1234❤️❤️5678", {("phone", "+8613812345678")}),
+        ("QQ 12345678 13812345678", {("qq", "12345678"), ("phone", "+8613812345678")}),
+        ("电话 13812345678 QQ:12345678", {("phone", "+8613812345678"), ("qq", "12345678")}),
+        ("13812345678 103.41.167.22 13912345678",
+         {("phone", "+8613812345678"), ("ip", "103.41.167.22"), ("phone", "+8613912345678")}),
+        ("http://user:pass@xx88.com/a",
+         {("url", "http://user:pass@xx88.com/a"), ("domain", "xx88.com")}),
+        ("[b]加微信[/b] heiye_bb99", {("wechat", "heiye_bb99")}),
+        ("2952354478+蔻曰批", {("qq", "2952354478")}),
+        ("w2753636 麦饼卫星", {("wechat", "w2753636")}),
+        ("各种东西都在wqkj777. top", {("domain", "wqkj777.top")}),
+        ("加微信：Sykjtq", {("wechat", "sykjtq")}),
     ],
 )
 def test_obfuscations(text: str, expected: set[tuple[str, str]]) -> None:
@@ -79,6 +92,20 @@ def test_obfuscations(text: str, expected: set[tuple[str, str]]) -> None:
         "下载 readme.md 和 main.py，包 com.tencent.mm",
         "金额13812345678元",
         "共清理违法链接215万条，关停网站2.15万个",
+        # what an adversarial review found (each once extracted something)
+        "收入 13812345678元，累计13912345678次，涉案6222021000123456781元",
+        "群：12345678人",
+        "目前有 88888 QQ 用户在线",
+        "用iPhone15 微信扫码支付，升级到Android14 微信",
+        "固件版本 V20230614，wx 10086，微信 95588，稍微 12345 个",
+        "QQ 20230614 发布",
+        "he said ok. me too; it was fun. live long; sounds good. news at 10",
+        "下载app。app很好用，今天看NBA。live直播",
+        "卫星 Starlink 今日发射，一架飞机 Boeing 737，据电报 Reuters 报道，WeChat Moments",
+        "见第 1.2.3.4 节",
+        "52 28 85 88 27 68 59 55 31 17",
+        "Order ID 4111111111111111",
+        "abc " + "-" * 2000,
     ],
 )
 def test_negatives(text: str) -> None:
@@ -93,3 +120,13 @@ def test_kinds_filter_and_empty_text() -> None:
 
 def test_email_digits_are_not_read_again_as_qq_or_phone() -> None:
     assert extract_values("QQ邮箱 13812345678@qq.com") == {("email", "13812345678@qq.com")}
+
+
+def test_e_mail_after_a_combining_accent_is_not_cut_short() -> None:
+    assert extract_values("e\u0301mail@qq.com") == set()
+
+
+def test_search_by_the_canonical_phone_also_reads_the_bound_wechat() -> None:
+    from jingwang.indicators.query import query_candidates
+
+    assert ("wechat", "15937281046") in query_candidates("+8615937281046")

@@ -20,7 +20,7 @@ def test_plain_lines_get_line_ids_and_blank_lines_are_counted(tmp_path: Path) ->
     st = ReadStats()
     records = list(read_text_records(path, stats=st))
     assert [(r.id, r.record_id, r.text) for r in records] == [
-        (None, "line:1", "加微信 abc_123456"), (None, "line:3", "第二行")]
+        (None, "a.txt:1", "加微信 abc_123456"), (None, "a.txt:3", "第二行")]
     assert st.records == 2 and st.blank == 1
 
 
@@ -81,7 +81,7 @@ def test_a_50_mb_single_line_is_skipped_and_counted_without_stopping(tmp_path: P
     st = ReadStats()
     records = list(read_text_records(str(big), stats=st))
     assert [r.row for r in records] == [1, 3]
-    assert st.too_long == [(2, 50 * 1024 * 1024 + 1)]
+    assert st.too_long == [(2, 50 * 1024 * 1024)]
 
 
 def test_csv_rows_with_quoted_newlines_ids_and_times(tmp_path: Path) -> None:
@@ -109,3 +109,42 @@ def test_bad_csv_rows(tmp_path: Path, data: bytes, row: int, reason: str) -> Non
     with pytest.raises(InputError) as info:
         list(read_text_records(path))
     assert (info.value.row, info.value.reason) == (row, reason)
+
+
+@pytest.mark.parametrize(
+    ("time", "expected"),
+    [
+        (1686708659, "2023-06-14T02:10:59+00:00"),
+        (1686708659123, "2023-06-14T02:10:59.123000+00:00"),  # milliseconds
+        ('"1686708659"', "2023-06-14T02:10:59+00:00"),
+        ('"2023-06-14T10:10:59+08:00"', "2023-06-14T10:10:59+08:00"),
+    ],
+)
+def test_times_in_seconds_milliseconds_and_iso(tmp_path: Path, time: object,
+                                               expected: str) -> None:
+    path = _write(tmp_path / "t.jsonl", f'{{"text": "x", "time": {time}}}\n'.encode())
+    (record,) = read_text_records(path)
+    assert record.observed_at is not None and record.observed_at.isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"text": "x", "time": 1e20}', "out of range"),
+        ('{"text": "x", "time": true}', "not ISO 8601 or a Unix timestamp"),
+        ('{"text": "x\\ud800"}', "lone surrogate"),
+        ('{"id": "\\udc00", "text": "x"}', "lone surrogate"),
+    ],
+)
+def test_values_that_cannot_be_stored_are_bad_rows(tmp_path: Path, line: str,
+                                                   reason: str) -> None:
+    path = _write(tmp_path / "t.jsonl", (line + "\n").encode())
+    with pytest.raises(InputError, match=reason) as info:
+        list(read_text_records(path))
+    assert info.value.row == 1
+
+
+def test_a_byte_order_mark_does_not_hide_jsonl(tmp_path: Path) -> None:
+    path = _write(tmp_path / "bom.jsonl", b"\xef\xbb\xbf" + b'{"id": "a", "text": "x"}\n')
+    (record,) = read_text_records(path)
+    assert (record.id, record.text) == ("a", "x")

@@ -120,6 +120,10 @@ def canonical_url(raw: str) -> str:
     # Refang the host part only: a path may legitimately contain '[.]' or '点'.
     cut = _PATH_START.search(rest)
     host_text, tail = (rest[: cut.start()], rest[cut.start():]) if cut else (rest, "")
+    userinfo = ""
+    if "@" in host_text:  # "user:pass@host" — kept, it is evidence
+        userinfo, host_text = host_text.rsplit("@", 1)
+        userinfo += "@"
     hm = _HOST_PORT.match(host_text.strip())
     host_raw, port = (hm.group(1), hm.group(2) or "") if hm else (host_text, "")
     try:
@@ -128,7 +132,7 @@ def canonical_url(raw: str) -> str:
         host = _url_host(raw, host_raw)
     if any(c.isspace() for c in tail):
         raise InvalidIndicator("url", raw, "whitespace in path")
-    return f"{scheme}://{host}{port}{tail}"
+    return f"{scheme}://{userinfo}{host}{port}{tail}"
 
 
 def _url_host(raw: str, host_raw: str) -> str:

@@ -21,34 +21,42 @@ from jingwang.indicators.scan import Scan, letters_glue, unit_follows
 def digit_runs(st: Scan) -> None:
     f = st.folded
     for m in P.DIGIT_RUN.finditer(f):
-        start, end = m.span()
-        if not st.free(start, end):
-            start, end = _free_part(st, start, end)
-            if start >= end:
-                continue
-        if letters_glue(f, start):
-            continue
-        if P.NOT_AN_INDICATOR_BEFORE.search(f, max(0, start - 10), start):
-            continue
-        groups = [(g.group(0), g.start(), g.end())
-                  for g in P.DIGIT_GROUP.finditer(f, start, end)]
-        if not groups:
-            continue
-        has_plus = f[start] == "+"
-        check_x = f[end - 1] in "Xx"
-        cue_phone = bool(P.PHONE_CUE_BEFORE.search(f, max(0, start - 8), start))
-        _segment_run(st, groups, has_plus, check_x, cue_phone)
+        for start, end in _free_parts(st, *m.span()):
+            _read_run(st, start, end)
 
 
-def _free_part(st: Scan, start: int, end: int) -> tuple[int, int]:
-    """The first stretch of a digit run not taken by an earlier pass."""
-    i = start
-    while i < end and not st.free(i, i + 1):
-        i += 1
-    j = i
-    while j < end and st.free(j, j + 1):
-        j += 1
-    return i, j
+def _read_run(st: Scan, start: int, end: int) -> None:
+    """Read one free stretch of a digit run unless its context says it is no indicator."""
+    f = st.folded
+    if letters_glue(f, start):
+        return
+    if P.NOT_AN_INDICATOR_BEFORE.search(f, max(0, start - 10), start):
+        return
+    groups = [(g.group(0), g.start(), g.end())
+              for g in P.DIGIT_GROUP.finditer(f, start, end)]
+    if not groups:
+        return
+    has_plus = f[start] == "+"
+    check_x = f[end - 1] in "Xx"
+    cue_phone = bool(P.PHONE_CUE_BEFORE.search(f, max(0, start - 8), start))
+    _segment_run(st, groups, has_plus, check_x, cue_phone)
+
+
+def _free_parts(st: Scan, start: int, end: int) -> list[tuple[int, int]]:
+    """The stretches of a digit run that no earlier pass has taken (an IP inside, a QQ)."""
+    if st.free(start, end):
+        return [(start, end)]
+    parts, i = [], start
+    while i < end:
+        while i < end and not st.free(i, i + 1):
+            i += 1
+        j = i
+        while j < end and st.free(j, j + 1):
+            j += 1
+        if j > i:
+            parts.append((i, j))
+        i = j
+    return parts
 
 
 def _segment_run(st: Scan, groups: list[tuple[str, int, int]], has_plus: bool,
@@ -61,14 +69,24 @@ def _segment_run(st: Scan, groups: list[tuple[str, int, int]], has_plus: bool,
     while i < n:
         best: tuple[int, str, str] | None = None
         digits = ""
+        singles = True        # every group so far a single digit ("1 3 8 1 2 …")
+        body_min = 99         # the shortest group before the last one
         for j in range(i, n):
+            if j > i:
+                size = len(groups[j - 1][0])
+                body_min = min(body_min, size)
+                singles = singles and size == 1
             digits += groups[j][0]
             if len(digits) > 20:
                 break
-            last = j == n - 1
-            x = "X" if (last and check_x) else ""
-            plus = has_plus and i == 0
-            found = _classify(digits, x, plus, groups[i:j + 1], cue_phone and i == 0)
+            if len(digits) not in _LENGTHS:
+                continue
+            if j > i and not _plausible_split(singles and len(groups[j][0]) == 1, body_min,
+                                              j - i + 1):
+                continue
+            x = "X" if (j == n - 1 and check_x) else ""
+            found = _classify(digits, x, has_plus and i == 0, groups[i:j + 1],
+                              cue_phone and i == 0)
             if found is not None:
                 best = (j, found[0], found[1])
         if best is None:
@@ -83,6 +101,17 @@ def _segment_run(st: Scan, groups: list[tuple[str, int, int]], has_plus: bool,
             st.add(kind, value, s, e)
             st.take(s, e)
         i = j + 1
+
+
+# Digit counts some kind can have: phones (7–15 with a country code), cards 16–19, IDs 17+X/18.
+_LENGTHS = frozenset(range(7, 20))
+
+
+def _plausible_split(all_single: bool, body_min: int, n_groups: int) -> bool:
+    """Whether digit groups can be one number written in parts: every digit apart, or parts of
+    two or more digits with at most the last one shorter ("138 1234 5678", "6222 0212 … 3").
+    A table of two-digit numbers ("52 28 85 88 …") is not a card number."""
+    return all_single or body_min >= 3 or (body_min >= 2 and n_groups <= 3)
 
 
 def _plus_start(f: str, first_digit: int) -> int:
@@ -106,7 +135,8 @@ def _classify(digits: str, x: str, plus: bool, groups: list[tuple[str, int, int]
     if 16 <= n <= 19 and bank_card_problem(digits) is None:
         return "bank_card", digits
     if n == 11 and digits[0] == "1":
-        return ("phone", "+86" + digits) if is_cn_mobile(digits) else _phone_or_none(digits)
+        # libphonenumber's mainland mobile pattern is the whole test for these: no parsing.
+        return ("phone", "+86" + digits) if is_cn_mobile(digits) else None
     if n in (13, 15) and digits.startswith(("86", "0086")) and digits[-11] == "1":
         return _phone_or_none("+86" + digits[-11:])
     if n == 10 and digits.startswith(("400", "800")):

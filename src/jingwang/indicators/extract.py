@@ -29,6 +29,7 @@ from jingwang.indicators.canonical import (
     canonical_tron,
     canonical_url,
     canonical_wechat,
+    is_cn_mobile,
 )
 from jingwang.indicators.digit_runs import digit_runs
 from jingwang.indicators.scan import Extracted, Scan, letters_glue, unit_follows
@@ -40,6 +41,8 @@ COMMON_TLDS = frozenset(
     "love life world today news space website host press group plus fit bio art com.cn net.cn "
     "org.cn gov.cn edu.cn".split()
 )
+# After a sentence-like dot (". ", "。") only these: "ok. me", "fun. live" are prose.
+SENTENCE_DOT_TLDS = frozenset("com net org cn top vip xyz cc".split())
 # Suffixes that are far more often a file extension than a site when written bare ("readme.md").
 FILE_LIKE_TLDS = frozenset("md py sh rs pl so zip mov ps js ts txt sb".split())
 # First labels that mark a reversed package name ("com.tencent.mm"), not a host.
@@ -79,11 +82,11 @@ def _host_value(host_text: str, weak_ok: bool) -> str | None:
     if P.WEAK_DOT_RE.search(host_text):
         labels = [lab for lab in P.DOT_SPLIT.split(host_text) if lab]
         tld = labels[-1]
-        if ". " in host_text and tld != tld.lower():
-            return None  # "Hello. Top ten…" is a sentence, "xx88. top" a disguised site
         two = ".".join(labels[-2:]).lower()
         if not weak_ok or not (tld in COMMON_TLDS or two in COMMON_TLDS):
             return None
+        if "点" not in host_text and (tld not in SENTENCE_DOT_TLDS or tld != tld.lower()):
+            return None  # "he said ok. me too", "下载app。app很好用" are sentences
         # "下午5点com" is not a site: the label before a weak dot needs a letter or some length.
         if labels[-2].isdigit() and len(labels[-2]) < 3:
             return None
@@ -104,6 +107,12 @@ def _links_and_mail(st: Scan) -> None:
             continue
         st.add("telegram", value, m.start(), m.end())
         st.take(m.start(), m.end())
+    for m in P.SCHEME_URL.finditer(f):
+        if not st.free(m.start(), m.end()):
+            continue
+        end = _trim_url_end(f, m.start(), m.end())
+        _emit_url(st, m.start(), end, m.start(1), m.end(1))
+
     for m in P.EMAIL.finditer(f):
         if not st.free(m.start(), m.end()):
             continue
@@ -116,12 +125,6 @@ def _links_and_mail(st: Scan) -> None:
             continue
         st.add("email", value, m.start(), m.end())
         st.take(m.start(), m.end())
-    for m in P.SCHEME_URL.finditer(f):
-        if not st.free(m.start(), m.end()):
-            continue
-        end = _trim_url_end(f, m.start(), m.end())
-        _emit_url(st, m.start(), end, m.start(1), m.end(1))
-
 
 def _trim_url_end(f: str, start: int, end: int) -> int:
     """Drop punctuation that ends the sentence rather than the link, and a repeated link."""
@@ -214,14 +217,44 @@ def _ipv4(st: Scan) -> None:
 
 # --- accounts named by a cue word ------------------------------------------------------------
 
+def _account_digits(f: str, s: int, e: int) -> tuple[int, int, str] | None:
+    """The account number a cue names: the longest run of its first digit groups that is 5–11
+    digits ("QQ 12345678 13812345678" names 12345678, and the phone stays a phone), unless it is
+    a date or a service number."""
+    digits, end = "", s
+    for g in P.DIGIT_GROUP.finditer(f, s, e):
+        if len(digits) + len(g.group(0)) > 11:
+            break
+        digits, end = digits + g.group(0), g.end()
+    if len(digits) < 5 or digits[0] == "0" or P.NOT_AN_ACCOUNT.fullmatch(digits):
+        return None
+    if unit_follows(f, end):
+        return None
+    return s, end, digits
+
+
+def _word_not_handle(f: str, cue_start: int, s: int, value: str) -> bool:
+    """'卫星 Starlink', '一架飞机 Boeing', 'WeChat Moments': a capitalised word after a cue is
+    prose unless the writer pointed at it with ':' or '@'."""
+    if not re.fullmatch(r"[A-Z][a-z]+", value):
+        return False
+    between = f[cue_start:s]
+    return not any(c in between for c in ":：@")
+
+
 def _cued_accounts(st: Scan) -> None:
     f = st.folded
     _claim(st, P.WECHAT_WXID, "wechat", str.lower, group=0)
-    _claim(st, P.QQ_CUED, "qq", canonical_qq, skip=lambda f, s, e: unit_follows(f, e))
+    for m in P.QQ_CUED.finditer(f):
+        found = _account_digits(f, *m.span(1))
+        if found is not None and st.free(found[0], found[1]):
+            st.add("qq", found[2], found[0], found[1])
+            st.take(found[0], found[1])
     for m in P.WECHAT_CUED.finditer(f):
         if m.group(1):
             s, e = m.span(1)
-            if not st.free(s, e) or _is_host_start(f, e):
+            if (not st.free(s, e) or _is_host_start(f, e)
+                    or _word_not_handle(f, m.start(), s, m.group(1))):
                 continue
             try:
                 value = canonical_wechat(m.group(1))
@@ -229,28 +262,29 @@ def _cued_accounts(st: Scan) -> None:
                 continue
             st.add("wechat", value, s, e)
             st.take(s, e)
-        else:
-            s, e = m.span(2)
-            if not st.free(s, e):
-                continue
-            digits = "".join(ch for ch in f[s:e] if ch.isdigit())
-            try:
-                phone = canonical_phone(f[s:e])
-            except InvalidIndicator:
-                phone = None
-            if phone is not None:
-                # A WeChat account bound to a mobile number: the number is both.
-                st.add("phone", phone, s, e)
-                if phone.startswith("+86") and len(digits) >= 11:
-                    st.add("wechat", digits[-11:], s, e)
-                st.take(s, e)
-            elif 5 <= len(digits) <= 11 and digits[0] != "0" and not unit_follows(f, e):
-                # "VX: 89584116": a WeChat account bound to a QQ number, written as digits.
-                st.add("wechat", digits, s, e)
-                st.take(s, e)
+            continue
+        s, e = m.span(2)
+        if not st.free(s, e):
+            continue
+        try:
+            phone = canonical_phone(f[s:e])
+        except InvalidIndicator:
+            phone = None
+        digits = "".join(ch for ch in f[s:e] if ch.isdigit())
+        if phone is not None:
+            # A WeChat account bound to a mobile number: the number is both.
+            st.add("phone", phone, s, e)
+            if phone.startswith("+86") and len(digits) >= 11:
+                st.add("wechat", digits[-11:], s, e)
+            st.take(s, e)
+        elif (found := _account_digits(f, s, e)) is not None:
+            # "VX: 89584116": a WeChat account bound to a QQ number, written as digits.
+            st.add("wechat", found[2], found[0], found[1])
+            st.take(found[0], found[1])
     for m in P.TELEGRAM_CUED.finditer(f):
         s, e = m.span(1)
-        if not st.free(s, e) or _is_host_start(f, e):
+        if (not st.free(s, e) or _is_host_start(f, e)
+                or _word_not_handle(f, m.start(), s, m.group(1))):
             continue
         try:
             value = canonical_telegram(m.group(1))
@@ -290,8 +324,11 @@ def _glued_to_word(f: str, at: int) -> bool:
 
 def _cues_after(st: Scan) -> None:
     """Accounts written before their cue: '2952354478+蔻' is QQ, 'w2753636 麦饼卫星' WeChat."""
-    _claim(st, P.QQ_BEFORE_CUE, "qq", canonical_qq, skip=lambda f, s, e: letters_glue(f, s))
-    _claim(st, P.WECHAT_BEFORE_CUE, "wechat", canonical_wechat)
+    _claim(st, P.QQ_BEFORE_CUE, "qq", canonical_qq,
+           skip=lambda f, s, e: letters_glue(f, s) or is_cn_mobile(f[s:e])
+           or P.NOT_AN_ACCOUNT.fullmatch(f[s:e]) is not None)
+    _claim(st, P.WECHAT_BEFORE_CUE, "wechat", canonical_wechat,
+           skip=lambda f, s, e: P.DEVICE_MODEL.match(f, s, e) is not None)
 
 
 _HOST_CONTINUES = re.compile(rf"{P.ANY_DOT}[A-Za-z]")

@@ -30,6 +30,9 @@ def query_candidates(query: str, kind: str | None = None) -> list[tuple[str, str
     for e in extract_indicators(q):
         if (e.kind, e.value) not in found:
             found.append((e.kind, e.value))
+        if e.kind == "phone" and e.value.startswith("+861"):
+            # A mainland mobile number is also the WeChat account bound to it.
+            found.append(("wechat", e.value[3:]))
     for k in _BARE_KINDS:
         try:
             pair = (k, CANONICALIZERS[k](q))

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024
+FORMATS = ("auto", "lines", "jsonl", "csv")
 _CHUNK = 1024 * 1024
 _SNIFF = 8192
 
@@ -45,10 +46,15 @@ class TextRecord:
     row: int
     observed_at: dt.datetime | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    origin: str = ""
 
     @property
     def record_id(self) -> str:
-        return self.id if self.id is not None else f"line:{self.row}"
+        """The given id, or the file's name and the line ('day1.txt:12') when there is none, so
+        id-less lines of two files of one source are two records."""
+        if self.id is not None:
+            return self.id
+        return f"{self.origin}:{self.row}" if self.origin else f"line:{self.row}"
 
 
 @dataclass(slots=True)
@@ -83,14 +89,14 @@ def _lines(stream: BinaryIO, name: str, max_line_bytes: int,
         row += 1
         stats.bytes_read += len(line)
         if len(line) > max_line_bytes and not line.endswith(b"\n"):
-            size = len(line)
+            size = len(line)  # counted without its line ending, below
             while True:  # drain the rest of the giant line in bounded chunks
                 chunk = stream.readline(_CHUNK)
                 size += len(chunk)
                 stats.bytes_read += len(chunk)
                 if not chunk or chunk.endswith(b"\n"):
                     break
-            stats.too_long.append((row, size))
+            stats.too_long.append((row, size - (1 if size and chunk.endswith(b"\n") else 0)))
             continue
         yield row, line.rstrip(b"\r\n")
 
@@ -101,6 +107,8 @@ def _check_not_binary(head: bytes, name: str) -> None:
 
 
 def _decode(line: bytes, name: str, row: int) -> str:
+    if row == 1 and line.startswith(b"\xef\xbb\xbf"):  # a UTF-8 BOM, as Windows tools write
+        line = line[3:]
     try:
         return line.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -108,17 +116,24 @@ def _decode(line: bytes, name: str, row: int) -> str:
 
 
 def _parse_time(value: object, name: str, row: int) -> dt.datetime | None:
+    """ISO 8601, or a Unix timestamp in seconds or milliseconds (number or digits)."""
     if value is None or value == "":
         return None
+    if isinstance(value, str) and value.strip().lstrip("-").replace(".", "", 1).isdigit():
+        value = float(value)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InputError(name, row, f"time {value!r} is not ISO 8601 or a Unix timestamp")
     if isinstance(value, int | float):
-        return dt.datetime.fromtimestamp(value, tz=dt.UTC)
-    if isinstance(value, str):
+        seconds = value / 1000 if abs(value) >= 1e11 else value  # milliseconds since 1970
         try:
-            t = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise InputError(name, row, f"time {value!r} is not ISO 8601") from None
-        return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
-    raise InputError(name, row, f"time {value!r} is not ISO 8601 or a Unix timestamp")
+            return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+        except (OverflowError, OSError, ValueError):
+            raise InputError(name, row, f"time {value!r} is out of range") from None
+    try:
+        t = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(name, row, f"time {value!r} is not ISO 8601") from None
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
 def read_text_records(
@@ -138,19 +153,20 @@ def read_text_records(
     Raises InputError for a missing or binary file, invalid UTF-8, bad JSON or a missing field;
     blank lines and lines over `max_line_bytes` are skipped and counted in `stats`.
     """
-    if fmt not in ("auto", "lines", "jsonl", "csv"):
+    if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     if fmt == "auto" and path.lower().endswith(".csv"):
         fmt = "csv"
     stats = stats if stats is not None else ReadStats()
     stream, name = _open(path)
+    origin = "stdin" if path == "-" else Path(path).name
     try:
         buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)
         head = buffered.peek(_SNIFF)[:_SNIFF]
         _check_not_binary(head, name)
         if fmt == "csv":
             yield from _csv_records(buffered, name, max_line_bytes, stats, text_field, id_field,
-                                    time_field)
+                                    time_field, origin)
             return
         for row, raw in _lines(buffered, name, max_line_bytes, stats):
             if b"\x00" in raw:
@@ -163,9 +179,9 @@ def read_text_records(
                 fmt = "jsonl" if line.lstrip().startswith("{") else "lines"
             if fmt == "lines":
                 stats.records += 1
-                yield TextRecord(None, line, row)
+                yield TextRecord(None, line, row, origin=origin)
                 continue
-            yield _json_record(line, name, row, text_field, id_field, time_field)
+            yield _json_record(line, name, row, text_field, id_field, time_field, origin)
             stats.records += 1
     finally:
         if stream is not sys.stdin.buffer:
@@ -173,7 +189,7 @@ def read_text_records(
 
 
 def _json_record(line: str, name: str, row: int, text_field: str, id_field: str,
-                 time_field: str) -> TextRecord:
+                 time_field: str, origin: str) -> TextRecord:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -186,13 +202,20 @@ def _json_record(line: str, name: str, row: int, text_field: str, id_field: str,
         raise InputError(name, row, f"no string field {text_field!r} (fields: {found})")
     rid = obj.get(id_field)
     rid_str = None if rid is None else str(rid)
+    for what, piece in ((text_field, text), (id_field, rid_str or "")):
+        try:
+            piece.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError(name, row, f"field {what!r} holds a lone surrogate escape "
+                                        "(\\ud800–\\udfff), not text") from None
     observed = _parse_time(obj.get(time_field), name, row)
     extra = {k: v for k, v in obj.items() if k not in (text_field, id_field, time_field)}
-    return TextRecord(rid_str, text, row, observed, extra)
+    return TextRecord(rid_str, text, row, observed, extra, origin)
 
 
 def _csv_records(stream: BinaryIO, name: str, max_line_bytes: int, stats: ReadStats,
-                 text_field: str, id_field: str, time_field: str) -> Iterator[TextRecord]:
+                 text_field: str, id_field: str, time_field: str,
+                 origin: str) -> Iterator[TextRecord]:
     """CSV rows as records; the header names the columns.  A quoted field may span lines."""
     decoded = (_decode(raw, name, row) + "\n"
                for row, raw in _lines(stream, name, max_line_bytes, stats))
@@ -217,4 +240,4 @@ def _csv_records(stream: BinaryIO, name: str, max_line_bytes: int, stats: ReadSt
         extra = {h: values[i] for h, i in col.items() if h not in (text_field, id_field,
                                                                     time_field)}
         stats.records += 1
-        yield TextRecord(rid or None, values[col[text_field]], row, observed, extra)
+        yield TextRecord(rid or None, values[col[text_field]], row, observed, extra, origin)
