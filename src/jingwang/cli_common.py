@@ -3,6 +3,7 @@ the --db and --version options."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, NoReturn
 
 import typer
@@ -25,8 +26,11 @@ ingest_app = typer.Typer(help="Store records from a source in the knowledge stor
 app.add_typer(ingest_app, name="ingest")
 
 # Markup off: what we print is evidence text, and "[/img]" in a forum post must print as written.
-out = Console(highlight=False, soft_wrap=True, markup=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+# In a pipe Rich assumes 80 columns; our tables (and the README's copies of them) want more.
+out = Console(highlight=False, soft_wrap=True, markup=False,
+              width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False,
+              width=None if sys.stderr.isatty() else 120)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -102,7 +102,7 @@ def _gang_score(truth: Truth, engine: Engine) -> DetectorScore:
         ).all()
     if not rows:
         return DetectorScore("gang discovery", "indicators",
-                             note="no gangs in the store yet (linking is a later issue)")
+                             note="no gangs in the store yet: linking comes later")
     owners = truth.gang_of_indicator()
     true_map = {pair: next(iter(g)) for pair, g in owners.items() if len(g) == 1}
     predicted = {(kind, value): key for kind, value, key in rows}

@@ -85,7 +85,9 @@ def _host_value(host_text: str, weak_ok: bool) -> str | None:
         two = ".".join(labels[-2:]).lower()
         if not weak_ok or not (tld in COMMON_TLDS or two in COMMON_TLDS):
             return None
-        if "点" not in host_text and (tld not in SENTENCE_DOT_TLDS or tld != tld.lower()):
+        sentence_dot = "。" in host_text or (". " in host_text and " . " not in host_text)
+        if sentence_dot and (tld != tld.lower() or (
+                tld not in SENTENCE_DOT_TLDS and not any(c.isdigit() for c in labels[-2]))):
             return None  # "he said ok. me too", "下载app。app很好用" are sentences
         # "下午5点com" is not a site: the label before a weak dot needs a letter or some length.
         if labels[-2].isdigit() and len(labels[-2]) < 3:

@@ -82,7 +82,7 @@ def _case_text(gang: Gang, rng: random.Random, date: str) -> tuple[str, list[tup
     contact_kind = rng.choice([k for k in ("wechat", "qq", "telegram", "phone")
                                if gang.values(k)] or ["phone"])
     contact = ""
-    if gang.values(contact_kind):
+    if "{contact}" in template and gang.values(contact_kind):
         text, pairs = disguise(contact_kind, rng.choice(gang.values(contact_kind)), rng)
         contact = "联系方式为" + text
         found.extend(pairs)
