@@ -62,6 +62,10 @@ def _build_fold_table() -> dict[int, str]:
             table[ord(ch)] = digit
     for ch, folded in _EXTRA_FOLDS.items():
         table[ord(ch)] = folded
+    # Chinese sentence punctuation stays as written: folded to ASCII it would run on into a
+    # URL's path ("…/reg，VX …") or a handle.
+    for ch in "，；！？（）":
+        table.pop(ord(ch), None)
     return table
 
 

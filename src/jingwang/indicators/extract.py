@@ -333,14 +333,17 @@ def _cues_after(st: Scan) -> None:
            skip=lambda f, s, e: P.DEVICE_MODEL.match(f, s, e) is not None)
 
 
-_HOST_CONTINUES = re.compile(rf"{P.ANY_DOT}[A-Za-z]")
+_HOST_CONTINUES = re.compile(rf"(?:{P.STRONG_DOT}[A-Za-z]|{P.WEAK_DOT}([a-z]{{2,8}})(?![A-Za-z]))")
 _URL_TAIL = re.compile(P.URL_TAIL)
 _LINK_AGAIN = re.compile(r"\((?:h[tx]{2}ps?|ftp):", re.IGNORECASE)
 
 
 def _is_host_start(f: str, end: int) -> bool:
     """True when the token ending at `end` continues as a host name ('abc' in 'abc.com')."""
-    return _HOST_CONTINUES.match(f, end, end + 8) is not None
+    m = _HOST_CONTINUES.match(f, end, end + 12)
+    # A weak dot ("。", "点") only continues a host before a top-level domain: "sha3107。QQ邮箱"
+    # ends a handle and a sentence.
+    return m is not None and (m.group(1) is None or m.group(1) in COMMON_TLDS)
 
 
 def _alipay_accounts(st: Scan) -> None:
@@ -377,7 +380,11 @@ def _bare_hosts(st: Scan) -> None:
                 continue  # "com.tencent.mm" is an Android package, not a host
         domain = _host_value(host_text, weak_ok=True)
         if domain is None:
-            continue
+            # "gu.com。 QQ邮箱": the match ran on past the host; try it without trailing labels.
+            he, domain = _shorter_host(f, hs, he)
+            if domain is None:
+                continue
+            path_ok = False
         if path_ok:
             end = _trim_url_end(f, hs, m.end())
             if end - he > 1 and _emit_url(st, hs, end, hs, he):
@@ -386,7 +393,15 @@ def _bare_hosts(st: Scan) -> None:
         st.take(hs, he)
 
 
-# --- digit runs: phones, bank cards, ID numbers ----------------------------------------------
+def _shorter_host(f: str, hs: int, he: int) -> tuple[int, str | None]:
+    """The longest prefix of a host match, cut at a dot, that is a plausible site."""
+    cuts = [m.start() for m in P.DOT_SPLIT.finditer(f, hs, he)]
+    for cut in reversed(cuts[1:]):
+        domain = _host_value(f[hs:cut], weak_ok=True)
+        if domain is not None:
+            return cut, domain
+    return he, None
+
 
 def extract_values(text: str) -> set[tuple[str, str]]:
     """The set of (kind, value) pairs in `text`: what scoring and de-duplication need."""

@@ -19,7 +19,7 @@ _EMOJI = (
 # Emoji presentation selectors, zero-width joiners and skin tones ride on the character before
 # them: '❤️' is one separator, not two.
 _MODIFIERS = "\ufe0f\ufe0e\u200d\u20e3\U0001f3fb-\U0001f3ff"
-SEPARATOR = rf"[ \t\u00a0\-_./\\|~*·•—–()\[\]{_EMOJI}][{_MODIFIERS}]*"
+SEPARATOR = rf"[ \t\u00a0\-_./\\|~*·•—–()（）\[\]{_EMOJI}][{_MODIFIERS}]*"
 EMOJI_CLASS = rf"[{_EMOJI}]"
 
 # A run of at least seven digits (no shorter number is a phone, card or ID number) with up to
@@ -96,7 +96,7 @@ ETH = re.compile(r"(?<![A-Za-z0-9])0[xX][0-9a-fA-F]{40}(?![0-9a-fA-F])")
 # Between a cue word and its value: punctuation, brackets, emoji and a few filler words
 # ("微信号：", "QQ是", "加我vx→", "TG 搜索 @…").
 FILLER = (
-    rf"(?:\[/?[A-Za-z]{{1,8}}(?:=[^\]]{{0,20}})?\]|[\s:=\-_~|/\\()\[\]<>《》【】「」\"'“”‘’!！*#+,.。、…;]"
+    rf"(?:\[/?[A-Za-z]{{1,8}}(?:=[^\]]{{0,20}})?\]|[\s:=\-_~|/\\()（）\[\]<>《》【】「」\"'“”‘’!！*#+,，.。、…;；]"
     rf"|{EMOJI_CLASS}"
     r"|号码|号|帐号|账号|ID|id|Id|是|为|加我|加|搜索|搜|添加|联系|私聊|私信|咨询|找我|找|备注){0,6}"
 )

@@ -138,6 +138,27 @@ BENIGN_TEMPLATES: tuple[str, ...] = (
 )
 
 
+# Big platforms everyone names, criminals and citizens alike: evidence of nothing on their own,
+# and exactly what must not glue the world together when cases are linked.
+SHARED_MENTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("资料在百度网盘 https://pan.baidu.com/s/1{code}",
+     (("url", "https://pan.baidu.com/s/1{code}"), ("domain", "baidu.com"))),
+    ("详情见 www.taobao.com 店铺", (("domain", "taobao.com"),)),
+    ("支付宝官网 www.alipay.com 可查", (("domain", "alipay.com"),)),
+    ("京东下单 jd.com", (("domain", "jd.com"),)),
+    ("QQ邮箱登录 mail.qq.com", (("domain", "qq.com"),)),
+    ("抖音搜 www.douyin.com", (("domain", "douyin.com"),)),
+)
+
+
+def shared_mention(rng: random.Random) -> tuple[str, list[tuple[str, str]]]:
+    """A phrase naming a big platform, and the indicators in it."""
+    text, pairs = rng.choice(SHARED_MENTIONS)
+    code = "".join(rng.choice("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+                   for _ in range(8))
+    return text.format(code=code), [(k, v.format(code=code)) for k, v in pairs]
+
+
 @dataclass(frozen=True)
 class PostTruth:
     """What a post really is: illicit (with its gang) or benign, and its indicators."""
@@ -218,10 +239,16 @@ def generate_posts(world: World, illicit_share: float = 0.15
         if rng.random() < illicit_share:
             gang = rng.choices(world.gangs, weights=weights)[0]
             text, found = illicit_post(gang, rng)
+            if rng.random() < 0.12:
+                extra, pairs = shared_mention(rng)
+                text, found = f"{text}。{extra}", found + pairs
             author = f"{platform}:{rng.choice(gang.members).id.lower()}"
             truth = PostTruth(post_id, "illicit", gang.category, gang.id, _unique(found))
         else:
             text, found = benign_post(rng)
+            if rng.random() < 0.15:
+                extra, pairs = shared_mention(rng)
+                text, found = f"{text} {extra}", found + pairs
             author = f"{platform}:u{rng.randrange(10**7):07d}"
             truth = PostTruth(post_id, "benign", "", "", _unique(found))
         record = {"id": post_id, "platform": platform, "author": author,
