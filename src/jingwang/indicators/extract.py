@@ -235,13 +235,18 @@ def _account_digits(f: str, s: int, e: int) -> tuple[int, int, str] | None:
     return s, end, digits
 
 
+# Cue words that are also ordinary words ("卫星" satellite, "飞机" aeroplane, "电报" telegram
+# the news agency's medium, "WeChat" the app): after them a capitalised word is prose.
+_AMBIGUOUS_CUES = re.compile(r"(?:卫星|纸飞机|小飞机|飞机|电报|微|薇|wechat|weixin)\s+$",
+                             re.IGNORECASE)
+
+
 def _word_not_handle(f: str, cue_start: int, s: int, value: str) -> bool:
-    """'卫星 Starlink', '一架飞机 Boeing', 'WeChat Moments': a capitalised word after a cue is
-    prose unless the writer pointed at it with ':' or '@'."""
+    """'卫星 Starlink', '一架飞机 Boeing', 'WeChat Moments' are prose, not accounts; a
+    capitalised handle after an unambiguous cue or a ':' ('telegram🔥Wangjm') is an account."""
     if not re.fullmatch(r"[A-Z][a-z]+", value):
         return False
-    between = f[cue_start:s]
-    return not any(c in between for c in ":：@")
+    return _AMBIGUOUS_CUES.fullmatch(f, cue_start, s) is not None
 
 
 def _cued_accounts(st: Scan) -> None:
