@@ -315,8 +315,9 @@ def _cued_accounts(st: Scan) -> None:
                 continue
             st.add("telegram", value, s, e)
             st.take(s, e)
-    _claim(st, P.DEVICE_CUED, "device", canonical_device)
-    _claim(st, P.APP_CUED, "app", canonical_app)
+    if _DEVICE_OR_APP_WORDS.search(f):
+        _claim(st, P.DEVICE_CUED, "device", canonical_device)
+        _claim(st, P.APP_CUED, "app", canonical_app)
 
 
 def _glued_to_word(f: str, at: int) -> bool:
@@ -329,8 +330,15 @@ def _glued_to_word(f: str, at: int) -> bool:
     return not (i > 0 and f[i - 1] == "/")  # "/report@SomeBot" addresses a Telegram bot
 
 
+_DEVICE_OR_APP_WORDS = re.compile(r"IMEI|imei|Imei|MEID|meid|串号|设备号|包名|package|pkg",
+                                  re.IGNORECASE)
+_AFTER_CUE_WORDS = re.compile(r"QQ|qq|扣扣|蔻|秋秋|企鹅|乞鹅|口口|卫星|微信|薇信|威信|喂心|vx|VX")
+
+
 def _cues_after(st: Scan) -> None:
     """Accounts written before their cue: '2952354478+蔻' is QQ, 'w2753636 麦饼卫星' WeChat."""
+    if not _AFTER_CUE_WORDS.search(st.folded):
+        return
     _claim(st, P.QQ_BEFORE_CUE, "qq", canonical_qq,
            skip=lambda f, s, e: letters_glue(f, s) or is_cn_mobile(f[s:e])
            or P.NOT_AN_ACCOUNT.fullmatch(f[s:e]) is not None)
