@@ -86,6 +86,7 @@ def demo(
         try:
             with _progress() as advance:
                 result = run_demo(where, seed, scale, explicit_db, advance,
+                                  on_world=lambda m: _print_manifest(m, where / "world"),
                                   on_ingest=lambda r: out.print(
                                       f"ingested {r.source:<8} {r.records:>6,} records, "
                                       f"{r.extracted:,} indicators, "
@@ -100,7 +101,6 @@ def demo(
 
 
 def _print_demo(result: DemoResult) -> None:
-    _print_manifest(result.manifest, result.world_dir)
     out.print(f"store: {display_url(result.db_url)}")
     assert result.evaluation is not None
     _print_evaluation(result.evaluation)

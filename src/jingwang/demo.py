@@ -59,11 +59,14 @@ def default_demo_db(out: Path) -> str:
 
 def run_demo(out: Path, seed: int = 7, scale: str = "small", db_url: str | None = None,
              progress: Progress | None = None,
-             on_ingest: Callable[[IngestReport], None] | None = None) -> DemoResult:
+             on_ingest: Callable[[IngestReport], None] | None = None,
+             on_world: Callable[[Manifest], None] | None = None) -> DemoResult:
     """Simulate into `out/world`, ingest into a fresh store (default `out/jingwang.db`), score."""
     out.mkdir(parents=True, exist_ok=True)
     world_dir = out / "world"
     manifest = simulate_world(seed, scale, world_dir, progress)
+    if on_world is not None:
+        on_world(manifest)
     if db_url is None:
         db_url = default_demo_db(out)
         for suffix in ("", "-wal", "-shm"):  # the demo always starts from an empty store
