@@ -87,9 +87,17 @@ def test_truth_is_consistent(world_dir: Path) -> None:
         roles = list(csv.DictReader(f))
     assert all(r["gang_id"] in gang_ids for r in roles if r["role"] in ("collection",
                                                                          "pass_through"))
-    # Every gang shows itself somewhere: at least one of its indicators is in a record.
+    # Every contact a gang advertises appears in its records, and every payment gang with
+    # customers has its cards in the ledger.
     shown = {pair for pairs in truth.post_indicators.values() for pair in pairs}
     shown |= {pair for pairs in truth.case_indicators.values() for pair in pairs}
+    ledger_cards = {r["account"] for r in roles}
+    hidden = ("paofen", "fourth_party")
+    missing = [(g["id"], k, v) for g in truth.gangs for k, vs in g["indicators"].items()
+               for v in vs if k not in ("device", "bank_card") or g["archetype"] not in hidden
+               if k != "device" and (k, v) not in shown]
+    assert not missing, missing[:10]
+    customers = {s for g in truth.gangs for s in g["suppliers"]}
     for gang in truth.gangs:
-        pairs = {(k, v) for k, vs in gang["indicators"].items() for v in vs if k != "device"}
-        assert pairs & shown, gang["id"]
+        if gang["archetype"] in hidden and gang["id"] in customers:
+            assert set(gang["indicators"]["bank_card"]) & ledger_cards, gang["id"]

@@ -189,16 +189,29 @@ def _fill(template: str, rng: random.Random, contacts: str = "", **extra: str) -
     return template.format(**values)
 
 
-def illicit_post(gang: Gang, rng: random.Random) -> tuple[str, list[tuple[str, str]]]:
-    """An ad of this gang with 1–3 of its contacts, disguised; and the indicators written."""
-    kinds = [k for k in ("wechat", "qq", "telegram", "phone", "domain", "tron", "bank_card", "ip")
-             if gang.values(k)]
-    if gang.archetype == "paofen":
-        kinds = [k for k in kinds if k != "bank_card"]  # pass-through cards are not advertised
-    chosen = rng.sample(kinds, k=min(len(kinds), rng.choice((1, 1, 2, 2, 3))))
+ADVERTISED_KINDS = ("wechat", "qq", "telegram", "phone", "domain", "tron", "btc", "bank_card",
+                    "ip")
+
+
+def advertised(gang: Gang) -> list[tuple[str, str]]:
+    """The contacts a gang puts in its ads (a 跑分 gang's pass-through cards stay hidden: they
+    show in the ledger)."""
+    return [(k, v) for k in ADVERTISED_KINDS for v in gang.values(k)
+            if not (k == "bank_card" and gang.archetype in ("paofen", "fourth_party"))]
+
+
+def illicit_post(gang: Gang, rng: random.Random,
+                 contacts: list[tuple[str, str]] | None = None
+                 ) -> tuple[str, list[tuple[str, str]]]:
+    """An ad of this gang with 1–3 of its contacts (or the ones given), disguised; and the
+    indicators written."""
+    if contacts is None:
+        kinds = sorted({k for k, _ in advertised(gang)}, key=ADVERTISED_KINDS.index)
+        chosen = rng.sample(kinds, k=min(len(kinds), rng.choice((1, 1, 2, 2, 3))))
+        contacts = [(kind, rng.choice(gang.values(kind))) for kind in chosen]
     parts, truth = [], []
-    for kind in chosen:
-        text, found = disguise(kind, rng.choice(gang.values(kind)), rng)
+    for kind, value in contacts:
+        text, found = disguise(kind, value, rng)
         parts.append(text)
         truth.extend(found)
     sep = rng.choice(("，", " ", "；", " / "))
@@ -233,12 +246,18 @@ def generate_posts(world: World, illicit_share: float = 0.15
     """(post record, its truth) for `world.scale.posts` posts, in id order."""
     rng = world.rng("posts")
     weights = [g.activity for g in world.gangs]
+    # Every contact a gang advertises shows up at least once ("名片" posts listing a few each),
+    # then ads follow the gangs' heavy-tailed activity.
+    cards = [(g, contacts[i:i + 3]) for g in world.gangs
+             for contacts in [advertised(g)] for i in range(0, len(contacts), 3)]
+    every = max(1, world.scale.posts // max(1, len(cards)))
     for i in range(1, world.scale.posts + 1):
         post_id = f"post-{i:07d}"
         platform = rng.choice(PLATFORMS)
-        if rng.random() < illicit_share:
-            gang = rng.choices(world.gangs, weights=weights)[0]
-            text, found = illicit_post(gang, rng)
+        card = cards.pop(0) if cards and i % every == 0 else None
+        if card is not None or rng.random() < illicit_share:
+            gang = card[0] if card else rng.choices(world.gangs, weights=weights)[0]
+            text, found = illicit_post(gang, rng, card[1] if card else None)
             if rng.random() < 0.12:
                 extra, pairs = shared_mention(rng)
                 text, found = f"{text}。{extra}", found + pairs

@@ -234,7 +234,14 @@ def _wire_supply_chain(rng: random.Random, world: World) -> None:
                 continue
             supplier = rng.choices(pool, weights=[g.activity for g in pool])[0]
             gang.suppliers.append(supplier.id)
-        # A promoter takes the category of what it promotes.
+    # No supplier is left without a customer when a gang that buys its kind exists.
+    for gang in world.gangs:
+        if any(gang.id in g.suppliers for g in world.gangs):
+            continue
+        buyers = [g for g in world.gangs if gang.archetype in SUPPLY_CHAIN.get(g.archetype, ())]
+        if buyers:
+            rng.choice(buyers).suppliers.append(gang.id)
+    # A promoter takes the category of what it promotes.
     for gang in world.gangs:
         if gang.archetype == "seo_promoter":
             customers = [g for g in world.gangs if gang.id in g.suppliers]
