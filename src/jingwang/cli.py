@@ -251,6 +251,7 @@ def _print_profile(r: dict) -> None:
 
 
 # The world commands (simulate, demo, evaluate) register themselves on the same app.
+import jingwang.cli_link  # noqa: E402
 import jingwang.cli_world  # noqa: E402, F401
 
 

@@ -100,7 +100,8 @@ def test_store_from_a_newer_version_is_refused(store_url):
 def test_store_behind_head_is_refused(store_url, monkeypatch):
     init_store(store_url)
     monkeypatch.setattr(db, "head_revision", lambda: "9999")
-    monkeypatch.setattr(db, "_known_revisions", lambda: {"0001", "9999"})
+    known = db._known_revisions() | {"9999"}
+    monkeypatch.setattr(db, "_known_revisions", lambda: known)
     with pytest.raises(StoreNotInitialised, match=r"behind 9999.*jingwang init"):
         open_store(store_url)
 

@@ -243,12 +243,31 @@ class Gang(Base):
     key: Mapped[str] = mapped_column(String(128), unique=True)
     name: Mapped[str | None] = mapped_column(String(256))
     score: Mapped[float] = mapped_column(Float, default=0.0)
+    # What linking concluded about the gang as a whole: its main category and chain role, and a
+    # summary (regions involved, records, counts) for pages and reports.
+    category: Mapped[str | None] = mapped_column(String(32))
+    role: Mapped[str | None] = mapped_column(String(32))
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     members: Mapped[list[GangMember]] = relationship(
         back_populates="gang", cascade="all, delete-orphan"
     )
+
+
+class GangLink(Base):
+    """An upstream gang serving a downstream one (a PII seller whose data feeds a fraud gang),
+    with the weight of the ties linking found between them."""
+
+    __tablename__ = "gang_links"
+    __table_args__ = (UniqueConstraint("upstream_gang_id", "downstream_gang_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    upstream_gang_id: Mapped[int] = mapped_column(ForeignKey("gangs.id", ondelete="CASCADE"))
+    downstream_gang_id: Mapped[int] = mapped_column(ForeignKey("gangs.id", ondelete="CASCADE"))
+    weight: Mapped[float] = mapped_column(Float, default=0.0)
+    ties: Mapped[int] = mapped_column(default=0)
 
 
 class GangMember(Base):

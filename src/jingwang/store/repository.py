@@ -14,25 +14,42 @@ This module is the one to import; the work is done in :mod:`~jingwang.store.sigh
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jingwang.store.clue_flow import ALLOWED_TRANSITIONS, change_clue_status, create_clue
 from jingwang.store.directory import add_unit, add_user, record_audit
-from jingwang.store.linked import GangMemberIn, IndicatorRef, add_finding, upsert_case, upsert_gang
+from jingwang.store.linked import (
+    CaseIn,
+    CaseUpsertCounts,
+    GangMemberIn,
+    IndicatorRef,
+    add_finding,
+    upsert_case,
+    upsert_cases,
+    upsert_gang,
+)
 from jingwang.store.models import Base
 from jingwang.store.profile import GangLink, IndicatorProfile, SightingView, indicator_profile
 from jingwang.store.sightings import (
     SightingIn,
+    _expire_indicators,
+    _upsert_indicator_rows,
     add_sightings,
     find_indicators,
     iter_source_sightings,
     most_sighted,
     upsert_indicator,
 )
+from jingwang.store.timeutil import as_utc, utcnow
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "CaseIn",
+    "CaseUpsertCounts",
     "GangLink",
     "GangMemberIn",
     "IndicatorProfile",
@@ -52,8 +69,10 @@ __all__ = [
     "record_audit",
     "store_counts",
     "upsert_case",
+    "upsert_cases",
     "upsert_gang",
     "upsert_indicator",
+    "upsert_indicators",
 ]
 
 
@@ -63,3 +82,20 @@ def store_counts(session: Session) -> dict[str, int]:
         table.name: session.scalar(select(func.count()).select_from(table)) or 0
         for table in Base.metadata.sorted_tables
     }
+
+
+def upsert_indicators(
+    session: Session, seen: Mapping[tuple[str, str], datetime | None]
+) -> dict[tuple[str, str], int]:
+    """Create the indicators ``(kind, value)`` not yet stored, in bulk; ``{pair: id}``.
+
+    ``seen`` maps each canonical pair to when it was seen (aware; ``None``: now), which widens
+    its first/last seen. One set-based statement per 20k pairs, for importers that link many
+    indicators at once (:func:`upsert_indicator` is the one-at-a-time form).
+    """
+    now = utcnow()
+    spans = {pair: (as_utc(when), as_utc(when)) if when is not None else (now, now)
+             for pair, when in seen.items()}
+    ids = _upsert_indicator_rows(session, spans)
+    _expire_indicators(session)
+    return ids
