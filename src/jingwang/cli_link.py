@@ -24,8 +24,10 @@ from jingwang.store.errors import NotFound
 from jingwang.store.gang_view import gang_dot, gang_view
 
 
-def exclusions_from(path: Path | None, max_records: int):
-    base = default_exclusions(max_records)
+def exclusions_from(path: Path | None, max_records: int | None):
+    base = default_exclusions()
+    if max_records is not None:  # a cap the user names is the cap
+        base.max_records, base.max_share = max_records, 0.0
     if path is None:
         return base
     try:
@@ -39,9 +41,10 @@ def link(
     ctx: typer.Context,
     exclusions: Annotated[Path | None, typer.Option(
         "--exclusions", help="Your own exclusion list, added to the shipped one.")] = None,
-    max_records: Annotated[int, typer.Option(
-        "--max-records", help="A value seen in more records than this links nothing.")]
-        = DEFAULT_MAX_RECORDS,
+    max_records: Annotated[int | None, typer.Option(
+        "--max-records", help="A value seen in more records than this links nothing "
+        f"(default: {DEFAULT_MAX_RECORDS} or 1% of all records, whichever is larger).")]
+        = None,
     resolution: Annotated[float, typer.Option(
         "--resolution", help="Leiden (CPM) resolution: higher splits components more.")]
         = DEFAULT_RESOLUTION,

@@ -16,6 +16,7 @@ from jingwang.cli_common import VersionOpt, app, db_url, err, fail, open_engine,
 from jingwang.demo import DemoResult, run_demo
 from jingwang.evaluate.truth import NotASimulation, load_truth
 from jingwang.evaluate.world import Evaluation, category_label, evaluate_store
+from jingwang.linking.run import LinkReport
 from jingwang.simulate.run import Manifest, simulate_world
 from jingwang.simulate.world import SCALES
 from jingwang.store.db import display_url
@@ -90,7 +91,11 @@ def demo(
                                   on_ingest=lambda r: out.print(
                                       f"ingested {r.source:<8} {r.records:>6,} records, "
                                       f"{r.extracted:,} indicators, "
-                                      f"{r.new_sightings:,} new sightings"))
+                                      f"{r.new_sightings:,} new sightings"),
+                                  on_cases=lambda r: out.print(
+                                      f"imported cases   {r.cases:>6,} cases, "
+                                      f"{r.extracted:,} indicators from their descriptions"),
+                                  on_link=_print_link)
         except StoreError as exc:
             fail(str(exc))
         _print_demo(result)
@@ -98,6 +103,13 @@ def demo(
         out.print("(the demo world and store were temporary; keep them with --out DIR)")
     if not no_serve:
         out.print("the console arrives with a later issue: nothing to serve yet")
+
+
+def _print_link(report: LinkReport) -> None:
+    s = report.stored
+    out.print(f"linked {report.records:,} records, {report.indicators:,} indicators: "
+              f"{report.components:,} components, {s['gangs']:,} gangs, {s['links']} chain links "
+              f"({len(report.dropped)} over-common values not linking)")
 
 
 def _print_demo(result: DemoResult) -> None:
@@ -111,6 +123,15 @@ def _print_demo(result: DemoResult) -> None:
         gangs = ", ".join(result.recurring_gangs.get((kind, value), [])) or "— (benign)"
         table.add_row(kind, value, str(sources), str(records), gangs)
     out.print(table)
+    if result.linked is not None and result.linked.gangs:
+        gangs = Table(title="largest gangs found (jingwang gang KEY shows one)")
+        for col in ("gang", "role", "category", "records", "indicators", "cases", "regions"):
+            gangs.add_column(col)
+        for g in sorted(result.linked.gangs, key=lambda g: (-g.summary["records"], g.key))[:8]:
+            regions = ", ".join(list(g.summary.get("regions", {}))[:3])
+            gangs.add_row(g.key, g.role or "", g.category or "", str(g.summary["records"]),
+                          str(g.summary["indicators"]), str(g.summary["cases"]), regions)
+        out.print(gangs)
 
 
 def _print_evaluation(ev: Evaluation) -> None:

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from jingwang.evaluate.truth import load_truth
 from jingwang.evaluate.world import Evaluation, evaluate_store
+from jingwang.ingest.cases import CaseImportReport, import_cases
 from jingwang.ingest.records import read_text_records
 from jingwang.ingest.text import IngestReport, ingest_text
+from jingwang.linking.run import LinkReport, link_store
 from jingwang.simulate.run import Manifest, Progress, simulate_world
 from jingwang.store.db import init_store, open_store, session_scope
 from jingwang.store.repository import most_sighted, store_counts
@@ -34,9 +36,8 @@ class Source:
 SOURCES = (
     Source("posts", "posts.jsonl"),
     Source("reports", "reports.jsonl"),
-    Source("cases", "cases.csv", text_field="description", id_field="case_id",
-           time_field="reported_at"),
 )
+CASES = "cases.csv"
 
 
 @dataclass
@@ -51,6 +52,8 @@ class DemoResult:
     evaluation: Evaluation | None = None
     recurring: list[tuple[str, str, int, int]] = field(default_factory=list)
     recurring_gangs: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    cases: CaseImportReport | None = None
+    linked: LinkReport | None = None
 
 
 def default_demo_db(out: Path) -> str:
@@ -60,8 +63,11 @@ def default_demo_db(out: Path) -> str:
 def run_demo(out: Path, seed: int = 7, scale: str = "small", db_url: str | None = None,
              progress: Progress | None = None,
              on_ingest: Callable[[IngestReport], None] | None = None,
-             on_world: Callable[[Manifest], None] | None = None) -> DemoResult:
-    """Simulate into `out/world`, ingest into a fresh store (default `out/jingwang.db`), score."""
+             on_world: Callable[[Manifest], None] | None = None,
+             on_cases: Callable[[CaseImportReport], None] | None = None,
+             on_link: Callable[[LinkReport], None] | None = None) -> DemoResult:
+    """Simulate into `out/world`, ingest posts and reports, import the cases, link, score —
+    into a fresh store (default `out/jingwang.db`)."""
     out.mkdir(parents=True, exist_ok=True)
     world_dir = out / "world"
     manifest = simulate_world(seed, scale, world_dir, progress)
@@ -83,6 +89,13 @@ def run_demo(out: Path, seed: int = 7, scale: str = "small", db_url: str | None 
         result.ingested.append(report)
         if on_ingest is not None:
             on_ingest(report)
+    with session_scope(engine) as session:
+        result.cases = import_cases(session, str(world_dir / CASES))
+    if on_cases is not None:
+        on_cases(result.cases)
+    result.linked = link_store(engine)
+    if on_link is not None:
+        on_link(result.linked)
     truth = load_truth(world_dir)
     result.evaluation = evaluate_store(truth, engine)
     with session_scope(engine) as session:

@@ -103,11 +103,14 @@ def _gang_score(truth: Truth, engine: Engine) -> DetectorScore:
     if not rows:
         return DetectorScore("gang discovery", "indicators",
                              note="no gangs in the store yet: linking comes later")
+    with session_scope(engine) as session:
+        stored = set(session.execute(select(Indicator.kind, Indicator.value)).tuples())
     owners = truth.gang_of_indicator()
-    true_map = {pair: next(iter(g)) for pair, g in owners.items() if len(g) == 1}
+    # Every gang indicator the store has seen counts; one linking left out is a singleton.
+    true_map = {pair: next(iter(g)) for pair, g in owners.items()
+                if len(g) == 1 and pair in stored}
     predicted = {(kind, value): key for kind, value, key in rows}
-    seen = {pair: gang for pair, gang in true_map.items() if pair in predicted}
-    return DetectorScore("gang discovery", "indicators", bcubed=bcubed(seen, predicted))
+    return DetectorScore("gang discovery", "indicators", bcubed=bcubed(true_map, predicted))
 
 
 def category_label(code: str) -> str:

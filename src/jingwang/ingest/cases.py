@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -112,7 +112,6 @@ class CaseImportReport:
     links_new: int = 0
     new_sightings: int = 0
     distinct_indicators: int = 0
-    categories: dict[str, int] = field(default_factory=dict)
 
 
 # --- reading and validating --------------------------------------------------------------------
@@ -265,10 +264,8 @@ def _explicit_seen(rows: Iterable[CaseRow]) -> dict[tuple[str, str], datetime | 
     seen: dict[tuple[str, str], datetime | None] = {}
     for row in rows:
         for pair in row.explicit:
-            when = seen.get(pair, row.reported_at)
-            if row.reported_at is not None and when is not None:
-                when = min(when, row.reported_at)
-            seen[pair] = when if when is not None else row.reported_at
+            times = [t for t in (seen.get(pair), row.reported_at) if t is not None]
+            seen[pair] = min(times) if times else None
     return seen
 
 
@@ -292,9 +289,6 @@ def _count(report: CaseImportReport, rows: list[CaseRow]) -> None:
     report.extracted = sum(len(r.sightings) for r in rows)
     report.explicit = sum(len(r.explicit) for r in rows)
     report.distinct_indicators = len({p for r in rows for p in r.pairs()})
-    for r in rows:
-        key = r.category or "-"
-        report.categories[key] = report.categories.get(key, 0) + 1
 
 
 def import_cases(session: Session, path: str, *, fmt: str = "auto",
@@ -302,13 +296,19 @@ def import_cases(session: Session, path: str, *, fmt: str = "auto",
                  progress: Callable[[int], None] | None = None) -> CaseImportReport:
     """Import the cases of a CSV or JSONL file into the store; the caller commits.
 
+    ``progress`` is called with 1 for each row read and validated (the bulk of the work).
+
     Raises :class:`InputError` (file, row, reason) for a bad row before anything is written,
     so inside one transaction a bad file stores nothing.  Idempotent: importing the same file
     again reports every case unchanged and no new sightings or links.
     """
     if not source.strip():
         raise ValueError("a source name is required")
-    rows = list(read_case_rows(path, fmt=fmt, columns=columns, source=source))
+    rows = []
+    for row in read_case_rows(path, fmt=fmt, columns=columns, source=source):
+        rows.append(row)
+        if progress is not None:
+            progress(1)
     report = CaseImportReport(file=path, source=source)
     _count(report, rows)
     report.new_sightings = add_sightings(session, [s for r in rows for s in r.sightings])
@@ -319,6 +319,4 @@ def import_cases(session: Session, path: str, *, fmt: str = "auto",
         report.updated += counts.updated
         report.unchanged += counts.unchanged
         report.links_new += counts.links_new
-        if progress is not None:
-            progress(len(chunk))
     return report

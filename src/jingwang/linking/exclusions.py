@@ -3,11 +3,13 @@
 The lesson of MISP's warning lists and correlation limit: a value everyone uses (qq.com, the
 customer-service number 95588, a payment gateway) glues unrelated cases together.  jingwang ships
 a default list, lets a unit edit its own (a text file, one `kind value` or `kind *suffix` per
-line, `#` comments), and caps any value seen in more than `max_records` records.
+line, `#` comments), and caps any value seen in more than `max_records` records or `max_share`
+of all records, whichever is larger.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,9 @@ DEFAULT_PHONES = (
     "+8610086", "+8610010", "+8610000", "+8696110", "+86110", "+8612345", "+8612377",
 )
 DEFAULT_MAX_RECORDS = 200
+# …or in more than this share of all records, whichever is larger: a busy gang's main contact in
+# a big store is seen in hundreds of cases and must still link them.
+DEFAULT_MAX_SHARE = 0.01
 
 
 @dataclass
@@ -37,6 +42,11 @@ class ExclusionList:
     values: set[tuple[str, str]] = field(default_factory=set)
     suffixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     max_records: int = DEFAULT_MAX_RECORDS
+    max_share: float = DEFAULT_MAX_SHARE
+
+    def cap(self, total_records: int) -> int:
+        """The correlation cap for a store of `total_records` records."""
+        return max(self.max_records, math.ceil(self.max_share * total_records))
 
     def excluded(self, kind: str, value: str) -> bool:
         if (kind, value) in self.values:

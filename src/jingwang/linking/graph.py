@@ -61,7 +61,7 @@ def split_linkable(df: ir.Table, exclusions: ExclusionList, total_records: int
         for suffix in suffixes:
             suffix_hit = suffix_hit | ((df.kind == kind) & df.value.endswith(suffix))
     is_excluded = df.ind.isin(excluded_exact) | suffix_hit
-    over_cap = df.df > exclusions.max_records
+    over_cap = df.df > exclusions.cap(total_records)
     dropped = df.filter(is_excluded | over_cap).mutate(
         reason=ibis.ifelse(is_excluded, "excluded", "over cap"))
     kept = df.filter(~(is_excluded | over_cap))

@@ -59,7 +59,7 @@ class QueryIndicator:
             EXCLUDED: "on the exclusion list",
             OVER_CAP: f"in {self.records:,} records, over the cap of {max_records:,}",
             EVERYWHERE: f"in every record ({self.records:,})",
-            UNKNOWN: "not in the store",
+            UNKNOWN: "in no record of the store",
         }.get(self.status, "used")
 
 
@@ -184,15 +184,15 @@ def _query_ids(session: Session, pairs: Iterable[tuple[str, str]] | None,
 
 
 def _query_indicators(session: Session, ids: list[int], missing: list[tuple[str, str]],
-                      exclusions: ExclusionList) -> list[QueryIndicator]:
-    details = indicator_weight_details(session, exclusions, ids)
+                      exclusions: ExclusionList, total: int) -> list[QueryIndicator]:
+    details = indicator_weight_details(session, exclusions, ids, total=total)
     names = {i.id: (i.kind, i.value) for i in _indicators(session, ids)}
     out = []
     for iid in ids:
         kind, value = names[iid]
         w = details.get(iid)
         records = w.records if w is not None else 0
-        status = (w.ignored or "used") if w is not None else EVERYWHERE
+        status = (w.ignored or "used") if w is not None else UNKNOWN
         out.append(QueryIndicator(kind, value, iid, records, w.weight if w else 0.0, status))
     out.extend(QueryIndicator(k, v, None, 0, 0.0, UNKNOWN) for k, v in missing)
     return sorted(out, key=lambda q: (q.status != "used", -q.weight, q.kind, q.value))
@@ -201,7 +201,8 @@ def _query_indicators(session: Session, ids: list[int], missing: list[tuple[str,
 def _indicators(session: Session, ids: list[int]) -> list[Indicator]:
     found: list[Indicator] = []
     for i in range(0, len(ids), _CHUNK):
-        found.extend(session.scalars(select(Indicator).where(Indicator.id.in_(ids[i : i + _CHUNK]))))
+        chunk = ids[i : i + _CHUNK]
+        found.extend(session.scalars(select(Indicator).where(Indicator.id.in_(chunk))))
     return found
 
 
@@ -258,9 +259,9 @@ def _attach_cases(hits: list[Hit], cases: dict[str, Case]) -> None:
 def _attach_findings(session: Session, hits: list[Hit], ids: list[int]) -> None:
     """The findings linked to the used indicators, on the hit records they belong to."""
     by_key = {(h.source, h.record_id): h for h in hits}
-    query = (select(Finding).join(finding_indicators,
-                                  finding_indicators.c.finding_id == Finding.id)
-             .where(finding_indicators.c.indicator_id.in_(ids)).distinct())
+    linked = select(finding_indicators.c.finding_id).where(
+        finding_indicators.c.indicator_id.in_(ids))
+    query = select(Finding).where(Finding.id.in_(linked)).order_by(Finding.id)
     for finding in session.scalars(query):
         key = ((finding.source, finding.record_id)
                if finding.source is not None and finding.record_id is not None
@@ -294,16 +295,17 @@ def hits(session: Session, pairs: Iterable[tuple[str, str]] | None = None,
     """
     exclusions = exclusions if exclusions is not None else default_exclusions()
     ids, missing = _query_ids(session, pairs, case_no)
-    query = _query_indicators(session, ids, missing, exclusions)
+    total = record_count(session)
+    query = _query_indicators(session, ids, missing, exclusions, total)
     used = {q.indicator_id: q for q in query if q.status == "used" and q.indicator_id}
     own = (CASE_SOURCE, case_no) if case_no is not None else None
     matched = _matches(session, used, own) if used else {}
-    ranked = _ranked([_hit(key, iids, used) for key, iids in matched.items()])
+    found = [_hit(key, iids, used) for key, iids in matched.items()]
     cases = _cases(session, [rid for src, rid in matched if src == CASE_SOURCE])
-    _attach_cases(ranked, cases)
-    top = _ranked(ranked)[: max(limit, 0)]
+    _attach_cases(found, cases)
+    top = _ranked(found)[: max(limit, 0)]
     if top:
         _attach_findings(session, top, list(used))
-    return HitReport(query=query, hits=top, total=len(ranked), records=record_count(session),
-                     max_records=exclusions.max_records, case_no=case_no,
+    return HitReport(query=query, hits=top, total=len(found), records=total,
+                     max_records=exclusions.cap(total), case_no=case_no,
                      units=_units(session, cases))

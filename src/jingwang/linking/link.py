@@ -48,7 +48,7 @@ class LinkResult:
     membership: dict[tuple[str, str], str]            # (kind, value) → group key
 
 
-NAIVE = ExclusionList(values=set(), suffixes={}, max_records=10**12)
+NAIVE = ExclusionList(values=set(), suffixes={}, max_records=10**12, max_share=1.0)
 
 
 def gang_key(indicators: list[tuple[str, str, float]]) -> str:

@@ -124,18 +124,19 @@ def weigh(kind: str, value: str, records: int, total: int,
     """The weight of a value in ``records`` of ``total`` records, and why it is 0 if it is."""
     if exclusions.excluded(kind, value):
         return 0.0, EXCLUDED
-    if records > exclusions.max_records:
+    if records > exclusions.cap(total):
         return 0.0, OVER_CAP
     weight = idf(total, records)
     return (weight, None) if weight > 0 else (0.0, EVERYWHERE)
 
 
 def indicator_weight_details(session: Session, exclusions: ExclusionList | None = None,
-                             ids: Iterable[int] | None = None) -> dict[int, IndicatorWeight]:
+                             ids: Iterable[int] | None = None, *,
+                             total: int | None = None) -> dict[int, IndicatorWeight]:
     """:class:`IndicatorWeight` per indicator id (only ``ids`` when given; an indicator in no
-    record is left out)."""
+    record is left out). ``total`` is N when the caller has counted it already."""
     exclusions = exclusions if exclusions is not None else default_exclusions()
-    total = record_count(session)
+    total = record_count(session) if total is None else total
     wanted = None if ids is None else list(dict.fromkeys(ids))
     rows: list[tuple[int, str, str, int]] = []
     if wanted is None:
