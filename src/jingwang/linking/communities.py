@@ -30,7 +30,7 @@ def leiden_communities(node_ids: np.ndarray, edge_a: np.ndarray, edge_b: np.ndar
     graph.es["weight"] = weights.astype(float).tolist()
     partition = leidenalg.find_partition(graph, leidenalg.CPMVertexPartition, weights="weight",
                                          resolution_parameter=resolution, seed=SEED,
-                                         n_iterations=-1)
+                                         n_iterations=2)
     members = np.asarray(partition.membership)
     ids = np.asarray(node_ids)
     smallest: dict[int, int] = {}
