@@ -49,13 +49,15 @@ def exclusion_table(exclusions: ExclusionList) -> ir.Table:
     return ibis.memtable(pa.table({"kind": [k for k, _ in pairs], "value": [v for _, v in pairs]}))
 
 
-def split_linkable(df: ir.Table, exclusions: ExclusionList, total_records: int
-                   ) -> tuple[ir.Table, ir.Table]:
+def split_linkable(con: ibis.BaseBackend, df: ir.Table, exclusions: ExclusionList,
+                   total_records: int) -> tuple[ir.Table, ir.Table]:
     """(linkable indicators with their weight, dropped ones with the reason).
 
     Weight is log(N / df): a card seen in two records says far more than a phone in fifty.
     """
-    excluded_exact = df.semi_join(exclusion_table(exclusions), ["kind", "value"]).ind
+    # Registered with the backend: Spark cannot see an in-memory table inside a subquery.
+    listed = con.create_view("jingwang_exclusions", exclusion_table(exclusions), overwrite=True)
+    excluded_exact = df.semi_join(listed, ["kind", "value"]).ind
     suffix_hit = ibis.literal(False)
     for kind, suffixes in exclusions.suffixes.items():
         for suffix in suffixes:
@@ -92,8 +94,7 @@ def connected_components(con: ibis.BaseBackend, nodes: ir.Table, edges: ir.Table
     the smallest label among itself and its neighbours until no label changes.
     """
     both = edges.select(src="a", dst="b").union(edges.select(src="b", dst="a"))
-    labels = con.create_table(_name("cc_labels"), nodes.select(ind="ind", label="ind"),
-                              temp=True)
+    labels = materialise(con, nodes.select(ind="ind", label="ind"))
     for _ in range(max_iterations):
         neighbour = both.join(labels, both.dst == labels.ind).group_by(
             both.src).aggregate(m=labels.label.min())
@@ -102,7 +103,7 @@ def connected_components(con: ibis.BaseBackend, nodes: ir.Table, edges: ir.Table
             ind=joined.ind,
             label=ibis.least(joined.label, joined.m.fill_null(joined.label)),
         )
-        new = con.create_table(_name("cc_labels"), new, temp=True)
+        new = materialise(con, new)
         changed = new.join(labels, "ind").filter(lambda t: t.label != t.label_right).count()
         labels = new
         if con.execute(changed) == 0:
@@ -110,24 +111,22 @@ def connected_components(con: ibis.BaseBackend, nodes: ir.Table, edges: ir.Table
     return labels.rename(component="label")
 
 
-_counter = [0]
-
-
-def _name(prefix: str) -> str:
-    _counter[0] += 1
-    return f"{prefix}_{_counter[0]}"
+def materialise(con: ibis.BaseBackend, expr: ir.Table) -> ir.Table:
+    """Compute a step once and keep it (a DuckDB temp table, a cached Spark DataFrame), so the
+    next step does not recompute the whole lineage."""
+    del con  # the expression knows its backend; kept in the signature for the reader
+    return expr.cache()
 
 
 def build_graph(con: ibis.BaseBackend, sightings: ir.Table, exclusions: ExclusionList
                 ) -> IndicatorGraph:
     """Run the steps: numbering, frequencies, exclusions and cap, weights, edges."""
-    numbered = con.create_table(_name("numbered"), number_records_and_indicators(sightings),
-                                temp=True)
+    numbered = materialise(con, number_records_and_indicators(sightings))
     total = int(con.execute(numbered.rec.nunique()))
     df = document_frequency(numbered)
-    kept, dropped = split_linkable(df, exclusions, total)
-    kept = con.create_table(_name("nodes"), kept, temp=True)
-    edges = con.create_table(_name("edges"), cooccurrence_edges(numbered, kept), temp=True)
+    kept, dropped = split_linkable(con, df, exclusions, total)
+    kept = materialise(con, kept)
+    edges = materialise(con, cooccurrence_edges(numbered, kept))
     return IndicatorGraph(nodes=kept, edges=edges, sightings=numbered, dropped=dropped,
                           records=total)
 

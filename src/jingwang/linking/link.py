@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from jingwang.linking.communities import DEFAULT_RESOLUTION, leiden_communities
 from jingwang.linking.exclusions import ExclusionList, default_exclusions
-from jingwang.linking.graph import build_graph, connected_components
+from jingwang.linking.graph import build_graph, connected_components, materialise
 
 
 @dataclass
@@ -63,7 +63,8 @@ def link_sightings(sightings: pa.Table, exclusions: ExclusionList | None = None,
     """Groups of indicators from sightings; `resolution=None` skips Leiden (components only)."""
     exclusions = exclusions or default_exclusions()
     con = con or ibis.duckdb.connect()
-    table = con.create_table("sightings_in", sightings, temp=True, overwrite=True)
+    table = materialise(con, con.create_view("sightings_in", ibis.memtable(sightings),
+                                             overwrite=True))
     graph = build_graph(con, table, exclusions)
     components = connected_components(con, graph.nodes, graph.edges)
     nodes = con.execute(graph.nodes.join(components, "ind").select(
