@@ -26,6 +26,10 @@ class Group:
 
     key: str
     indicators: list[tuple[str, str, float]]          # kind, value, weight
+    record_count: int = 0                             # records that show a member
+    sources: dict[str, int] = field(default_factory=dict)   # records per source
+    # The records themselves, for the sources asked for (cases by default): a gang's million
+    # ledger transfers are counted, not listed.
     records: set[tuple[str, str]] = field(default_factory=set)
     internal_weight: float = 0.0
     boundary_weight: float = 0.0
@@ -46,6 +50,7 @@ class LinkResult:
     records: int
     components: int
     membership: dict[tuple[str, str], str]            # (kind, value) → group key
+    membership_key: dict[int, str] = field(default_factory=dict)  # community id → group key
 
 
 NAIVE = ExclusionList(values=set(), suffixes={}, max_records=10**12, max_share=1.0)
@@ -57,10 +62,16 @@ def gang_key(indicators: list[tuple[str, str, float]]) -> str:
     return "G-" + hashlib.sha1(anchor.encode("utf-8")).hexdigest()[:10]
 
 
+LISTED_SOURCES = ("cases",)
+
+
 def link_sightings(sightings: pa.Table, exclusions: ExclusionList | None = None,
                    resolution: float | None = DEFAULT_RESOLUTION,
-                   con: ibis.BaseBackend | None = None) -> LinkResult:
-    """Groups of indicators from sightings; `resolution=None` skips Leiden (components only)."""
+                   con: ibis.BaseBackend | None = None,
+                   listed_sources: tuple[str, ...] = LISTED_SOURCES) -> LinkResult:
+    """Groups of indicators from sightings; `resolution=None` skips Leiden (components only).
+
+    Each group lists its records from `listed_sources` and counts the others by source."""
     exclusions = exclusions or default_exclusions()
     con = con or ibis.duckdb.connect()
     table = materialise(con, con.create_view("sightings_in", ibis.memtable(sightings),
@@ -70,8 +81,6 @@ def link_sightings(sightings: pa.Table, exclusions: ExclusionList | None = None,
     nodes = con.execute(graph.nodes.join(components, "ind").select(
         "ind", "kind", "value", "weight", "component"))
     edges = con.to_pyarrow(graph.edges)
-    records = con.to_pyarrow(graph.sightings.semi_join(graph.nodes, "ind").select(
-        "ind", "source", "record_id"))
     dropped = [(r["kind"], r["value"], int(r["df"]), r["reason"])
                for r in con.to_pyarrow(graph.dropped).to_pylist()]
 
@@ -83,28 +92,48 @@ def link_sightings(sightings: pa.Table, exclusions: ExclusionList | None = None,
     if resolution is not None and len(a):
         community.update(_split_components(ind, nodes["component"].to_numpy(), a, b, w,
                                            resolution))
-    return _groups(nodes, community, a, b, w, records, dropped, graph.records,
-                   n_components=int(nodes["component"].nunique()))
+    result = _groups(nodes, community, a, b, w, dropped, graph.records,
+                     n_components=int(nodes["component"].nunique()))
+    _attach_records(con, graph.sightings, community, result, listed_sources)
+    return result
 
 
 def _split_components(ind: np.ndarray, component: np.ndarray, a: np.ndarray, b: np.ndarray,
                       w: np.ndarray, resolution: float) -> dict[int, int]:
-    """Leiden inside each component of three or more indicators."""
-    comp_of = dict(zip(ind.tolist(), component.tolist(), strict=True))
-    sizes = defaultdict(int)
-    for c in component.tolist():
-        sizes[c] += 1
-    big = {c for c, n in sizes.items() if n >= 3}
-    keep = np.fromiter((comp_of[x] in big for x in a.tolist()), bool, len(a))
+    """Leiden inside each component of three or more indicators (vectorised over the edges)."""
+    ind = ind.astype(np.int64)
+    comp = np.full(int(ind.max()) + 1, -1, dtype=np.int64)
+    comp[ind] = component.astype(np.int64)
+    sizes = np.bincount(component.astype(np.int64))
+    big_node = sizes[comp[ind]] >= 3
+    keep = sizes[comp[a.astype(np.int64)]] >= 3
     if not keep.any():
         return {}
-    nodes = np.array(sorted({x for x in ind.tolist() if comp_of[x] in big}))
-    return leiden_communities(nodes, a[keep], b[keep], w[keep], resolution)
+    return leiden_communities(np.sort(ind[big_node]), a[keep], b[keep], w[keep], resolution)
+
+
+def _attach_records(con: ibis.BaseBackend, sightings, community: dict[int, int],
+                    result: LinkResult, listed_sources: tuple[str, ...]) -> None:
+    """Count each group's records per source in the engine; list those of `listed_sources`."""
+    by_key = {g.key: g for g in result.groups}
+    key_of = result.membership_key
+    mapping = con.create_view("jingwang_communities", ibis.memtable(pa.table({
+        "ind": list(community), "community": list(community.values())})), overwrite=True)
+    joined = sightings.join(mapping, "ind")
+    counts = joined.group_by(["community", "source"]).aggregate(n=joined.rec.nunique())
+    totals = joined.group_by("community").aggregate(n=joined.rec.nunique())
+    for row in con.to_pyarrow(totals).to_pylist():
+        by_key[key_of[row["community"]]].record_count = int(row["n"])
+    for row in con.to_pyarrow(counts).to_pylist():
+        by_key[key_of[row["community"]]].sources[row["source"]] = int(row["n"])
+    listed = joined.filter(joined.source.isin(list(listed_sources) or [""])).select(
+        "community", "source", "record_id").distinct()
+    for row in con.to_pyarrow(listed).to_pylist():
+        by_key[key_of[row["community"]]].records.add((row["source"], row["record_id"]))
 
 
 def _groups(nodes, community: dict[int, int], a: np.ndarray, b: np.ndarray,
-            w: np.ndarray, records: pa.Table, dropped: list, total: int,
-            n_components: int) -> LinkResult:
+            w: np.ndarray, dropped: list, total: int, n_components: int) -> LinkResult:
     members: dict[int, list[tuple[str, str, float]]] = defaultdict(list)
     info = {}
     for i, k, v, wt in zip(nodes["ind"].tolist(), nodes["kind"].tolist(), nodes["value"].tolist(),
@@ -113,22 +142,29 @@ def _groups(nodes, community: dict[int, int], a: np.ndarray, b: np.ndarray,
         info[i] = (k, v)
     keys = {c: gang_key(m) for c, m in members.items()}
     groups = {c: Group(key=keys[c], indicators=sorted(m)) for c, m in members.items()}
-    links: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0])
-    for x, y, wt in zip(a.tolist(), b.tolist(), w.tolist(), strict=True):
-        cx, cy = community[x], community[y]
-        if cx == cy:
-            groups[cx].internal_weight += wt
-        else:
-            groups[cx].boundary_weight += wt
-            groups[cy].boundary_weight += wt
-            pair = tuple(sorted((keys[cx], keys[cy])))
-            links[pair][0] += wt
-            links[pair][1] += 1
-    for i, source, record_id in zip(records["ind"].to_pylist(), records["source"].to_pylist(),
-                                    records["record_id"].to_pylist(), strict=True):
-        groups[community[i]].records.add((source, record_id))
+    links: dict[tuple[str, str], tuple[float, int]] = {}
+    if len(a):
+        # Vectorised over the edges: a community id per node, then sums per community.
+        size = int(max(community)) + 1
+        comm = np.full(size, -1, dtype=np.int64)
+        comm[np.fromiter(community.keys(), np.int64)] = np.fromiter(community.values(), np.int64)
+        ca, cb = comm[a.astype(np.int64)], comm[b.astype(np.int64)]
+        same = ca == cb
+        inside = np.bincount(ca[same], weights=w[same], minlength=size)
+        across = (np.bincount(ca[~same], weights=w[~same], minlength=size)
+                  + np.bincount(cb[~same], weights=w[~same], minlength=size))
+        for c, group in groups.items():
+            group.internal_weight = float(inside[c])
+            group.boundary_weight = float(across[c])
+        lo, hi = np.minimum(ca[~same], cb[~same]), np.maximum(ca[~same], cb[~same])
+        if len(lo):
+            uniq, inverse, ties = np.unique(lo * size + hi, return_inverse=True,
+                                            return_counts=True)
+            weight = np.bincount(inverse, weights=w[~same])
+            for p, wt, n in zip(uniq.tolist(), weight.tolist(), ties.tolist(), strict=True):
+                pair = tuple(sorted((keys[p // size], keys[p % size])))
+                links[pair] = (float(wt), int(n))
     membership = {info[i]: keys[c] for i, c in community.items()}
-    return LinkResult(groups=sorted(groups.values(), key=lambda g: g.key),
-                      links={k: (v[0], int(v[1])) for k, v in links.items()},
+    return LinkResult(groups=sorted(groups.values(), key=lambda g: g.key), links=links,
                       dropped=dropped, records=total, components=n_components,
-                      membership=membership)
+                      membership=membership, membership_key=keys)

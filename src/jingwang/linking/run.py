@@ -78,7 +78,7 @@ def case_regions(engine: Engine) -> dict[str, str]:
 def is_gang(group: Group) -> bool:
     """Seen again, and more than one contact or seen often: a shop's phone in one post is not a
     gang; a contact that recurs in three ads, or two contacts that recur together, are."""
-    return len(group.records) >= 2 and (len(group.indicators) >= 2 or len(group.records) >= 3)
+    return group.record_count >= 2 and (len(group.indicators) >= 2 or group.record_count >= 3)
 
 
 def to_gangs(result: LinkResult, categories: dict[tuple[str, str], str],
@@ -105,12 +105,11 @@ def _gang(group: Group, categories: dict[tuple[str, str], str],
     category = main_category(cats)
     cases = sorted(rid for src, rid in group.records if src in CASE_SOURCES)
     region_counts = Counter(regions[c] for c in cases if c in regions)
-    by_source = Counter(src for src, _ in group.records)
     member_cats: dict[tuple[str, str], list[str]] = defaultdict(list)
     return GangOut(
         key=group.key, score=round(group.cohesion, 4), category=category, role=role,
         name=_name(group, category),
-        summary={"records": len(group.records), "sources": dict(by_source),
+        summary={"records": group.record_count, "sources": dict(group.sources),
                  "regions": dict(region_counts.most_common()), "cases": len(cases),
                  "indicators": len(group.indicators)},
         indicators=[(k, v, role_of_category(main_category(member_cats[(k, v)]))
