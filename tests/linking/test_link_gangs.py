@@ -105,3 +105,12 @@ def test_link_and_gang_commands_store_and_show_gangs(tmp_path) -> None:
     assert dot.stdout.startswith(f'graph "{key_a}"') and "heiye_a1" in dot.stdout
     missing = runner.invoke(app, ["--db", url, "gang", "G-nothing"])
     assert missing.exit_code == 1 and "no gang" in missing.output
+
+
+def test_giant_components_are_split_by_label_propagation(monkeypatch) -> None:
+    import jingwang.linking.link as link_module
+
+    # Treat every component as giant: the same two gangs come out of label propagation.
+    monkeypatch.setattr(link_module, "LEIDEN_MAX_NODES", 2)
+    result = link_module.link_sightings(_table())
+    assert bcubed(TRUTH, result.membership)[2] == 1.0

@@ -15,7 +15,12 @@ import ibis
 import numpy as np
 import pyarrow as pa
 
-from jingwang.linking.communities import DEFAULT_RESOLUTION, leiden_communities
+from jingwang.linking.communities import (
+    DEFAULT_RESOLUTION,
+    LEIDEN_MAX_NODES,
+    label_propagation_communities,
+    leiden_communities,
+)
 from jingwang.linking.exclusions import ExclusionList, default_exclusions
 from jingwang.linking.graph import build_graph, connected_components, materialise
 
@@ -100,16 +105,23 @@ def link_sightings(sightings: pa.Table, exclusions: ExclusionList | None = None,
 
 def _split_components(ind: np.ndarray, component: np.ndarray, a: np.ndarray, b: np.ndarray,
                       w: np.ndarray, resolution: float) -> dict[int, int]:
-    """Leiden inside each component of three or more indicators (vectorised over the edges)."""
+    """Leiden inside each component of three or more indicators, label propagation inside the
+    giant ones (vectorised over the edges)."""
     ind = ind.astype(np.int64)
     comp = np.full(int(ind.max()) + 1, -1, dtype=np.int64)
     comp[ind] = component.astype(np.int64)
     sizes = np.bincount(component.astype(np.int64))
-    big_node = sizes[comp[ind]] >= 3
-    keep = sizes[comp[a.astype(np.int64)]] >= 3
-    if not keep.any():
-        return {}
-    return leiden_communities(np.sort(ind[big_node]), a[keep], b[keep], w[keep], resolution)
+    node_size, edge_size = sizes[comp[ind]], sizes[comp[a.astype(np.int64)]]
+    out: dict[int, int] = {}
+    mid = (edge_size >= 3) & (edge_size <= LEIDEN_MAX_NODES)
+    if mid.any():
+        nodes = np.sort(ind[(node_size >= 3) & (node_size <= LEIDEN_MAX_NODES)])
+        out.update(leiden_communities(nodes, a[mid], b[mid], w[mid], resolution))
+    huge = edge_size > LEIDEN_MAX_NODES
+    if huge.any():
+        nodes = np.sort(ind[node_size > LEIDEN_MAX_NODES])
+        out.update(label_propagation_communities(nodes, a[huge], b[huge], w[huge]))
+    return out
 
 
 def _attach_records(con: ibis.BaseBackend, sightings, community: dict[int, int],
