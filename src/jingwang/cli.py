@@ -12,11 +12,20 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from jingwang.cli_common import VersionOpt, app, db_url, err, fail, ingest_app, open_engine, out
+from jingwang.cli_common import (
+    VersionOpt,
+    app,
+    db_url,
+    err,
+    fail,
+    ingest_app,
+    open_engine,
+    out,
+    progress_bar,
+)
 from jingwang.indicators import KINDS, extract_indicators
 from jingwang.indicators.kinds import KIND_LABELS_ZH
 from jingwang.indicators.query import query_candidates
@@ -155,10 +164,7 @@ def ingest_text_cmd(
         fail("--source must name the source (a platform, a feed, a case file)", 2)
     engine = open_engine(ctx)
     st = ReadStats()
-    show = err.is_terminal
-    progress = Progress(TextColumn("ingesting {task.description}"), BarColumn(),
-                        MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                        transient=True, disable=not show)
+    progress = progress_bar("ingesting")
     try:
         with progress, session_scope(engine) as session:
             task = progress.add_task(file, total=None)

@@ -11,21 +11,22 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from jingwang.cli_common import VersionOpt, app, err, fail, open_engine, out
+from jingwang.cli_common import (
+    VersionOpt,
+    app,
+    exclusions_option,
+    fail,
+    open_engine,
+    out,
+    progress_bar,
+)
 from jingwang.indicators import KINDS
 from jingwang.indicators.query import query_candidates
 from jingwang.ingest.cases import CASE_FORMATS, CaseColumns, CaseImportReport, import_cases
 from jingwang.ingest.records import InputError
-from jingwang.linking.exclusions import (
-    ExclusionFileError,
-    ExclusionList,
-    default_exclusions,
-    load_exclusions,
-)
 from jingwang.linking.hits import Hit, HitReport, hits
 from jingwang.store.db import session_scope
 from jingwang.store.errors import NotFound, StoreError
@@ -81,9 +82,7 @@ def import_cases_cmd(
     columns = CaseColumns(case_id=id_column, reported_at=time_column, region_code=region_column,
                           category=category_column, description=text_column)
     engine = open_engine(ctx)
-    progress = Progress(TextColumn("importing {task.description}"), BarColumn(),
-                        MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                        transient=True, disable=not err.is_terminal)
+    progress = progress_bar("importing")
     try:
         with progress, session_scope(engine) as session:
             task = progress.add_task(file, total=None)
@@ -97,21 +96,6 @@ def import_cases_cmd(
 
 
 # --- hits --------------------------------------------------------------------------------------
-
-def _exclusions(path: Path | None, max_records: int | None) -> ExclusionList:
-    try:
-        exclusions = load_exclusions(path) if path is not None else default_exclusions()
-    except ExclusionFileError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"{path}: {exc.strerror or exc}")
-    if max_records is not None:
-        if max_records < 1:
-            fail("--max-records must be at least 1", 2)
-        exclusions.max_records = max_records
-        exclusions.max_share = 0.0  # a cap the user names is the cap
-    return exclusions
-
 
 def _record_cell(hit: Hit) -> Text:
     text = Text(hit.label, style="bold")
@@ -203,7 +187,7 @@ def hits_cmd(
         if not pairs:
             fail(f"{query!r} is not a valid indicator of any kind" + (f" ({kind})" if kind else ""),
                  2)
-    exclusions = _exclusions(exclusions_file, max_records)
+    exclusions = exclusions_option(exclusions_file, max_records)
     engine = open_engine(ctx)
     try:
         with session_scope(engine) as session:

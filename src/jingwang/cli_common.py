@@ -4,13 +4,21 @@ the --db and --version options."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from jingwang import __version__
+from jingwang.linking.exclusions import (
+    ExclusionFileError,
+    ExclusionList,
+    default_exclusions,
+    load_exclusions,
+)
 from jingwang.store.db import open_store, resolve_db_url
 from jingwang.store.errors import StoreError
 
@@ -71,3 +79,27 @@ def open_engine(ctx: typer.Context):
         return open_store(db_url(ctx))
     except StoreError as exc:
         fail(str(exc))
+
+
+def progress_bar(verb: str) -> Progress:
+    """A Rich progress bar on stderr when it is a terminal; silent in pipes."""
+    return Progress(TextColumn(verb + " {task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=True,
+                    disable=not err.is_terminal)
+
+
+def exclusions_option(path: Path | None, max_records: int | None) -> ExclusionList:
+    """The exclusion list `--exclusions FILE` and `--max-records N` ask for (`hits`, `link`):
+    the shipped list plus the file; a cap the user names is the cap."""
+    try:
+        exclusions = load_exclusions(path) if path is not None else default_exclusions()
+    except ExclusionFileError as exc:
+        fail(str(exc), 2)
+    except OSError as exc:
+        fail(f"{path}: {exc.strerror or exc}", 2)
+    if max_records is not None:
+        if max_records < 1:
+            fail("--max-records must be at least 1", 2)
+        exclusions.max_records = max_records
+        exclusions.max_share = 0.0
+    return exclusions

@@ -10,30 +10,15 @@ import typer
 from rich.table import Table
 
 from jingwang.categories import CATEGORIES, CHAIN_ROLES
-from jingwang.cli_common import VersionOpt, app, fail, open_engine, out
+from jingwang.cli_common import VersionOpt, app, exclusions_option, fail, open_engine, out
 from jingwang.linking.communities import DEFAULT_RESOLUTION
 from jingwang.linking.exclusions import (
     DEFAULT_MAX_RECORDS,
-    ExclusionFileError,
-    default_exclusions,
-    load_exclusions,
 )
 from jingwang.linking.run import link_store
 from jingwang.store.db import session_scope
 from jingwang.store.errors import NotFound
 from jingwang.store.gang_view import gang_dot, gang_view
-
-
-def exclusions_from(path: Path | None, max_records: int | None):
-    base = default_exclusions()
-    if max_records is not None:  # a cap the user names is the cap
-        base.max_records, base.max_share = max_records, 0.0
-    if path is None:
-        return base
-    try:
-        return load_exclusions(path, base)
-    except (OSError, ExclusionFileError) as exc:
-        fail(str(exc), 2)
 
 
 @app.command()
@@ -52,7 +37,7 @@ def link(
 ) -> None:
     """Link every sighting into gangs (components, then Leiden communities) and store them."""
     engine = open_engine(ctx)
-    report = link_store(engine, exclusions_from(exclusions, max_records), resolution)
+    report = link_store(engine, exclusions_option(exclusions, max_records), resolution)
     s = report.stored
     out.print(f"linked {report.records:,} records and {report.indicators:,} indicators into "
               f"{report.components:,} components and {report.groups:,} groups in "

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from jingwang.cli_common import VersionOpt, app, db_url, err, fail, open_engine, out
+from jingwang.cli_common import VersionOpt, app, db_url, fail, open_engine, out, progress_bar
 from jingwang.demo import DemoResult, run_demo
 from jingwang.evaluate.truth import NotASimulation, load_truth
 from jingwang.evaluate.world import Evaluation, category_label, evaluate_store
@@ -30,9 +29,7 @@ ScaleOpt = Annotated[str, typer.Option(
 @contextmanager
 def _progress():
     """A Rich progress bar on a terminal, nothing in a pipe; yields the simulator's callback."""
-    bar = Progress(TextColumn("simulating {task.description:<6}"), BarColumn(),
-                   MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,
-                   disable=not err.is_terminal)
+    bar = progress_bar("simulating")
     tasks: dict[str, int] = {}
 
     def advance(stage: str, n: int, total: int | None) -> None:
