@@ -12,6 +12,12 @@ from rich.table import Table
 from jingwang.categories import CATEGORIES, CHAIN_ROLES
 from jingwang.cli_common import VersionOpt, app, exclusions_option, fail, open_engine, out
 from jingwang.linking.communities import DEFAULT_RESOLUTION
+from jingwang.linking.engines import (
+    DEFAULT_SPARK_MASTER,
+    ENGINES,
+    EngineUnavailable,
+    connect,
+)
 from jingwang.linking.exclusions import (
     DEFAULT_MAX_RECORDS,
 )
@@ -33,11 +39,24 @@ def link(
     resolution: Annotated[float, typer.Option(
         "--resolution", help="Leiden (CPM) resolution: higher splits components more.")]
         = DEFAULT_RESOLUTION,
+    engine_name: Annotated[str, typer.Option(
+        "--engine", help="Where the graph steps run: duckdb (in-process) or spark.")]
+        = "duckdb",
+    spark_master: Annotated[str | None, typer.Option(
+        "--spark-master", help="Spark master URL for --engine spark (default: "
+        f"$JINGWANG_SPARK_MASTER or {DEFAULT_SPARK_MASTER}).")] = None,
     version: VersionOpt = False,
 ) -> None:
     """Link every sighting into gangs (components, then Leiden communities) and store them."""
+    if engine_name not in ENGINES:
+        fail(f"unknown --engine {engine_name!r}; choose {' or '.join(ENGINES)}", 2)
     engine = open_engine(ctx)
-    report = link_store(engine, exclusions_option(exclusions, max_records), resolution)
+    listed = exclusions_option(exclusions, max_records)
+    try:
+        con = connect(engine_name, spark_master)
+    except EngineUnavailable as exc:
+        fail(str(exc))
+    report = link_store(engine, listed, resolution, con=con)
     s = report.stored
     out.print(f"linked {report.records:,} records and {report.indicators:,} indicators into "
               f"{report.components:,} components and {report.groups:,} groups in "

@@ -104,7 +104,7 @@ def _gang_score(truth: Truth, engine: Engine) -> DetectorScore:
         return DetectorScore("gang discovery", "indicators",
                              note="no gangs in the store yet: linking comes later")
     with session_scope(engine) as session:
-        stored = set(session.execute(select(Indicator.kind, Indicator.value)).tuples())
+        stored = {tuple(r) for r in session.execute(select(Indicator.kind, Indicator.value))}
     owners = truth.gang_of_indicator()
     # Every gang indicator the store has seen counts; one linking left out is a singleton.
     true_map = {pair: next(iter(g)) for pair, g in owners.items()

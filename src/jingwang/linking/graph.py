@@ -8,6 +8,7 @@ edges, and label connected components by repeated min-label propagation.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -111,11 +112,24 @@ def connected_components(con: ibis.BaseBackend, nodes: ir.Table, edges: ir.Table
     return labels.rename(component="label")
 
 
+_materialised = itertools.count()
+
+
 def materialise(con: ibis.BaseBackend, expr: ir.Table) -> ir.Table:
-    """Compute a step once and keep it (a DuckDB temp table, a cached Spark DataFrame), so the
-    next step does not recompute the whole lineage."""
-    del con  # the expression knows its backend; kept in the signature for the reader
-    return expr.cache()
+    """Compute a step once and keep it, so the next step does not recompute the whole lineage.
+
+    DuckDB keeps it as a temporary table (Ibis' `cache`).  Spark's `cache` keeps the data but
+    not a short plan: every later plan still carries the whole lineage, and the label rounds of
+    `connected_components` (each reading the last round twice) would double it each round until
+    the driver runs out of heap.  There a local checkpoint cuts the lineage, as GraphFrames does
+    in its own connected components.
+    """
+    if con.name != "pyspark":
+        return expr.cache()
+    frame = con._session.sql(con.compile(expr)).localCheckpoint(eager=True)
+    name = f"jingwang_step_{next(_materialised)}"
+    frame.createOrReplaceTempView(name)
+    return con.table(name)
 
 
 def build_graph(con: ibis.BaseBackend, sightings: ir.Table, exclusions: ExclusionList

@@ -12,6 +12,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import ibis
 import pyarrow as pa
 from sqlalchemy import Engine, select
 
@@ -124,11 +125,15 @@ def _name(group: Group, category: str | None) -> str:
 
 
 def link_store(engine: Engine, exclusions: ExclusionList | None = None,
-               resolution: float | None = DEFAULT_RESOLUTION) -> LinkReport:
-    """Link everything the store has seen and replace its gangs with what is found."""
+               resolution: float | None = DEFAULT_RESOLUTION,
+               con: ibis.BaseBackend | None = None) -> LinkReport:
+    """Link everything the store has seen and replace its gangs with what is found.
+
+    `con` is the engine the graph steps run on (`jingwang.linking.engines.connect`); DuckDB
+    in-process when not given."""
     started = time.perf_counter()
     sightings = load_sightings(engine)
-    result = link_sightings(sightings, exclusions or default_exclusions(), resolution)
+    result = link_sightings(sightings, exclusions or default_exclusions(), resolution, con=con)
     gangs, links = to_gangs(result, record_categories(engine), case_regions(engine))
     with session_scope(engine) as session:
         stored = replace_gangs(session, gangs, links)
