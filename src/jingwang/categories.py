@@ -54,6 +54,16 @@ CLUE_FLOW: tuple[str, ...] = ("new", "pushed", "received", "verified", "case_fil
 CLUE_TERMINAL: frozenset[str] = frozenset({"closed", "rejected"})
 """Statuses a clue never leaves."""
 
+CLUE_ACTIONS: dict[str, str] = {
+    "status": "状态变更",
+    "route": "分派",
+    "forward": "移交",
+    "escalate": "逾期上提",
+    "outcome": "战果反馈",
+}
+"""What a clue event records: a status change (creation included), the clue routed to a unit,
+forwarded to another, escalated to the parent unit when overdue, or an outcome report."""
+
 URGENCIES: dict[str, str] = {
     "immediate": "特急",
     "urgent": "紧急",
@@ -74,6 +84,6 @@ USER_ROLES: dict[str, str] = {
     "analyst": "研判分析员",
     "unit_officer": "承办单位民警",
     "platform": "平台风控",
-    "command": "指挥/宣传",
+    "public": "公众",
 }
 """Role of a user of the console and API."""

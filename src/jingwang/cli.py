@@ -258,7 +258,9 @@ def _print_profile(r: dict) -> None:
 
 # The other commands (import, hits, link, gang, simulate, demo, evaluate) register themselves on
 # the same app.
+import jingwang.cli_api  # noqa: E402
 import jingwang.cli_cases  # noqa: E402
+import jingwang.cli_clues  # noqa: E402
 import jingwang.cli_link  # noqa: E402
 import jingwang.cli_world  # noqa: E402, F401
 

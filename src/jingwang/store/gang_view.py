@@ -41,7 +41,8 @@ class GangView:
 
 def gang_view(session: Session, key: str) -> GangView:
     """The gang with this key (or its numeric id), whole; NotFound when there is none."""
-    where = or_(Gang.key == key, Gang.id == int(key)) if key.isdigit() else Gang.key == key
+    where = (or_(Gang.key == key, Gang.id == int(key)) if key.isdigit() and len(key) < 10
+             else Gang.key == key)
     gang = session.scalars(select(Gang).where(where)).one_or_none()
     if gang is None:
         raise NotFound(f"no gang {key!r} (run `jingwang link` first?)")

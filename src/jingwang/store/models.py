@@ -41,6 +41,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship,
 from jingwang.categories import (
     CATEGORIES,
     CHAIN_ROLES,
+    CLUE_ACTIONS,
     CLUE_STATUSES,
     UNIT_LEVELS,
     URGENCIES,
@@ -389,10 +390,19 @@ class Clue(Base):
 
 
 class ClueEvent(Base):
-    """One change to a clue: who, from which status to which, a note (feedback), when."""
+    """One change to a clue: who, from which status to which, a note (feedback), when.
+
+    ``action`` says what kind of change (:data:`~jingwang.categories.CLUE_ACTIONS`; a status
+    change unless said otherwise), ``unit_id`` the unit holding the clue after it, and the
+    outcome figures, when the event reports them, the clue's totals as of that report.
+    """
 
     __tablename__ = "clue_events"
-    __table_args__ = (Index(None, "clue_id"),)
+    __table_args__ = (
+        Index(None, "clue_id"),
+        Index(None, "unit_id"),
+        CheckConstraint(_in("action", CLUE_ACTIONS), name="action"),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id", ondelete="CASCADE"))
@@ -401,8 +411,18 @@ class ClueEvent(Base):
     to_status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(String(16), default="status", server_default="status")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    suspects_caught: Mapped[int | None]
+    money_frozen: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    cases_solved: Mapped[int | None]
 
     clue: Mapped[Clue] = relationship(back_populates="events")
+    unit: Mapped[Unit | None] = relationship()
+
+    @validates("action")
+    def _action(self, key: str, value: str) -> str:
+        return _check_vocab(key, value, CLUE_ACTIONS, optional=False)
 
 
 class User(Base):
@@ -444,3 +464,35 @@ class AuditEvent(Base):
     object_id: Mapped[str | None] = mapped_column(String(128))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """A machine's API token: only its SHA-256 is kept; revoked tokens stay for the record."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    user: Mapped[User] = relationship()
+
+
+class Report(Base):
+    """A citizen's report (举报) as it came in through the public route; its indicators are
+    sightings of source ``reports`` with this record id."""
+
+    __tablename__ = "reports"
+    __table_args__ = (Index(None, "received_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(32))
+    region_code: Mapped[str | None] = mapped_column(String(6))
+    contact: Mapped[str | None] = mapped_column(String(256))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,115 @@
+"""The API end to end on SQLite and PostgreSQL: login, masking, audit, reports, a clue's life."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from world import PASSWORD, PHONE, build_world
+
+from conftest import as_user
+from jingwang.api.app import create_app
+from jingwang.api.tokens import revoke_tokens
+from jingwang.store.db import open_store, session_scope
+from jingwang.store.models import AuditEvent, Report, Sighting
+
+
+@pytest.fixture
+def live(store_url):
+    world = build_world(store_url)
+    return world, TestClient(create_app(world.url, secret="k" * 32, report_rate=3))
+
+
+def _audit(url: str, action: str) -> list[AuditEvent]:
+    with session_scope(open_store(url)) as s:
+        return s.scalars(select(AuditEvent).where(AuditEvent.action == action)
+                         .order_by(AuditEvent.id)).all()
+
+
+def test_a_person_logs_in_with_a_password_and_keeps_a_session(live) -> None:
+    world, client = live
+    assert client.get("/api/me").status_code == 401
+    wrong = client.post("/api/login", json={"username": "ana", "password": "nope"})
+    assert wrong.status_code == 401
+    assert [e.object_id for e in _audit(world.url, "login_failed")] == ["ana"]
+    ok = client.post("/api/login", json={"username": "ana", "password": PASSWORD})
+    assert ok.status_code == 200 and ok.json()["role"] == "analyst"
+    me = client.get("/api/me").json()
+    assert (me["username"], me["via"]) == ("ana", "session")
+    client.post("/api/logout")
+    assert client.get("/api/me").status_code == 401
+
+
+def test_a_revoked_or_made_up_token_is_refused(live) -> None:
+    world, client = live
+    bad = client.get("/api/me", headers={"Authorization": "Bearer jw_made_up"})
+    assert bad.status_code == 401
+    assert client.get("/api/me", headers=as_user(world, "ana")).status_code == 200
+    with session_scope(open_store(world.url)) as s:
+        assert revoke_tokens(s, "ana") == 1
+    assert client.get("/api/me", headers=as_user(world, "ana")).status_code == 401
+
+
+def test_pii_is_masked_for_a_platform_and_its_unmasked_reads_are_audited(live) -> None:
+    world, client = live
+    platform = client.get("/api/indicators", params={"q": "138 0628 0000"},
+                          headers=as_user(world, "platform")).json()
+    phone = next(r for r in platform["results"] if r["kind"] == "phone")
+    assert phone["value"] == "+86138****0000" and "recent" not in phone
+    assert _audit(world.url, "read_pii") == []
+    analyst = client.get("/api/indicators", params={"q": "138 0628 0000"},
+                         headers=as_user(world, "ana")).json()
+    phone = next(r for r in analyst["results"] if r["kind"] == "phone")
+    assert phone["value"] == PHONE and phone["sightings"] == 2
+    assert {s["source"] for s in phone["recent"]} == {"cases", "posts"}
+    reads = _audit(world.url, "read_pii")
+    assert [(e.actor, e.object_type, e.detail["kinds"]) for e in reads] == [
+        ("ana", "indicator", ["phone"])]
+
+
+def test_a_citizen_report_is_stored_once_and_the_rate_is_limited(live) -> None:
+    world, client = live
+    text = "有人冒充客服让我转账到 6222020928159013962，微信 kefu_zhang88"
+    first = client.post("/api/reports", json={"text": text, "category": "fraud"})
+    assert first.status_code == 201 and first.json()["indicators"] == 2
+    again = client.post("/api/reports", json={"text": text})
+    assert again.json()["duplicate"] is True
+    assert client.post("/api/reports", json={"text": "另一条举报 QQ 3897586144"}).status_code \
+        == 201
+    assert client.post("/api/reports", json={"text": "第四条 被骗了"}).status_code == 429
+    with session_scope(open_store(world.url)) as s:
+        assert s.scalar(select(Report.category).where(
+            Report.record_id == first.json()["record_id"])) == "fraud"
+        assert len(s.scalars(select(Sighting).where(Sighting.source == "reports")).all()) == 3
+    bad = client.post("/api/reports", json={"text": "x", "region_code": "12"})
+    assert bad.status_code == 422
+
+
+def test_a_clue_goes_from_analyst_to_county_and_back_with_its_history(live) -> None:
+    world, client = live
+    made = client.post("/api/clues", json={"title": "刷单诈骗团伙", "category": "fraud",
+                                           "urgency": "urgent", "unit": "NT-CC"},
+                       headers=as_user(world, "ana"))
+    assert made.status_code == 201
+    cid = made.json()["id"]
+
+    def step(user, to, **kw):
+        return client.post(f"/api/clues/{cid}/status", json={"to": to, **kw},
+                           headers=as_user(world, user))
+
+    assert step("ana", "pushed").status_code == 200
+    assert step("cc_officer", "pushed").status_code == 403  # pushing is the sender's act
+    assert step("cc_officer", "verified").status_code == 409  # receive it first
+    assert step("cc_officer", "received").status_code == 200
+    assert step("cc_officer", "verified", note="核实属实").status_code == 200
+    assert step("cc_officer", "case_filed").status_code == 200
+    done = step("cc_officer", "closed", suspects_caught=3, money_frozen="125000.50",
+                cases_solved=2)
+    assert done.status_code == 200, done.text
+    clue = done.json()
+    assert (clue["status"], clue["suspects_caught"], clue["money_frozen"]) == (
+        "closed", 3, "125000.50")
+    assert [e["to"] for e in clue["events"] if e["action"] == "status"][-5:] == [
+        "pushed", "received", "verified", "case_filed", "closed"]
+    changes = [e.action for e in _audit(world.url, "clue.closed")]
+    assert changes == ["clue.closed"]
