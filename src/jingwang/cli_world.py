@@ -98,8 +98,10 @@ def demo(
         _print_demo(result)
     if out_dir is None:
         out.print("(the demo world and store were temporary; keep them with --out DIR)")
-    if not no_serve:
-        out.print("the console arrives with a later issue: nothing to serve yet")
+    if not no_serve and out_dir is not None:
+        db = f"--db {display_url(result.db_url)} " if explicit_db is None else ""
+        out.print(f"the REST API over this store: jingwang {db}users add admin --role admin; "
+                  f"jingwang {db}serve  (the console arrives with a later issue)")
 
 
 def _print_link(report: LinkReport) -> None:
@@ -129,6 +131,17 @@ def _print_demo(result: DemoResult) -> None:
             gangs.add_row(g.key, g.role or "", g.category or "", str(g.summary["records"]),
                           str(g.summary["indicators"]), str(g.summary["cases"]), regions)
         out.print(gangs)
+    if result.clues is not None and result.units is not None:
+        made = result.clues
+        out.print(f"units: {result.units.created} created over the world's regions; clues: "
+                  f"{len(made.created)} made by the rules, {made.pushed} pushed at once, "
+                  f"{made.unrouted} unrouted")
+        clues = Table(title="clues routed to units (jingwang clues list / clues show ID)")
+        for col in ("clue", "urgency", "status", "category", "unit", "why this unit"):
+            clues.add_column(col, overflow="fold")
+        for cid, urgency, status, category, unit, reason in result.clue_rows:
+            clues.add_row(str(cid), urgency, status, category, unit, reason)
+        out.print(clues)
 
 
 def _print_evaluation(ev: Evaluation) -> None:

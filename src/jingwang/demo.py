@@ -11,14 +11,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+
+from jingwang.clues import MakeReport, UnitImportReport, make_clues, seed_demo_units
 from jingwang.evaluate.truth import load_truth
 from jingwang.evaluate.world import Evaluation, evaluate_store
 from jingwang.ingest.cases import CaseImportReport, import_cases
 from jingwang.ingest.records import read_text_records
 from jingwang.ingest.text import IngestReport, ingest_text
 from jingwang.linking.run import LinkReport, link_store
+from jingwang.simulate.regions import REGION_CODES
 from jingwang.simulate.run import Manifest, Progress, simulate_world
 from jingwang.store.db import init_store, open_store, session_scope
+from jingwang.store.models import Clue
 from jingwang.store.repository import most_sighted, store_counts
 
 
@@ -54,6 +59,26 @@ class DemoResult:
     recurring_gangs: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     cases: CaseImportReport | None = None
     linked: LinkReport | None = None
+    units: UnitImportReport | None = None
+    clues: MakeReport | None = None
+    # The first clues made: (id, urgency, status, category, unit name, routing reason).
+    clue_rows: list[tuple[int, str, str, str, str, str]] = field(default_factory=list)
+
+
+def _clues(engine, result: DemoResult) -> None:
+    """Seed a unit tree over the world's regions, then make, route and push clues by the
+    shipped rules, as a 网安 centre would after linking."""
+    with session_scope(engine) as session:
+        result.units = seed_demo_units(session, REGION_CODES)
+        result.clues = make_clues(session)
+    with session_scope(engine) as session:
+        clues = session.scalars(select(Clue).where(Clue.id.in_(result.clues.created[:500]))
+                                .order_by(Clue.id)).all()
+        urgency_rank = {"immediate": 0, "urgent": 1, "normal": 2}
+        clues.sort(key=lambda c: (urgency_rank.get(c.urgency, 3), c.id))
+        result.clue_rows = [(c.id, c.urgency, c.status, c.category,
+                             c.unit.name if c.unit else "-", c.routing_reason or "")
+                            for c in clues[:8]]
 
 
 def default_demo_db(out: Path) -> str:
@@ -96,6 +121,7 @@ def run_demo(out: Path, seed: int = 7, scale: str = "small", db_url: str | None 
     result.linked = link_store(engine)
     if on_link is not None:
         on_link(result.linked)
+    _clues(engine, result)
     truth = load_truth(world_dir)
     result.evaluation = evaluate_store(truth, engine)
     with session_scope(engine) as session:

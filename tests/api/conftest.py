@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).parent))
-from world import World, build_world
+from api_world import World, build_world
 
 from jingwang.api.app import create_app
 from jingwang.store.db import dispose_engines
@@ -37,8 +37,3 @@ def world(template_world, tmp_path) -> World:
 @pytest.fixture
 def client(world) -> TestClient:
     return TestClient(create_app(world.url, secret="s" * 32))
-
-
-def as_user(world: World, username: str | None) -> dict[str, str]:
-    """Headers that make a request come from ``username`` (None: the anonymous public)."""
-    return {"Authorization": f"Bearer {world.tokens[username]}"} if username else {}

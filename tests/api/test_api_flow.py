@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from api_world import PASSWORD, PHONE, as_user, build_world
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from world import PASSWORD, PHONE, build_world
 
-from conftest import as_user
 from jingwang.api.app import create_app
 from jingwang.api.tokens import revoke_tokens
 from jingwang.store.db import open_store, session_scope
@@ -113,3 +112,23 @@ def test_a_clue_goes_from_analyst_to_county_and_back_with_its_history(live) -> N
         "pushed", "received", "verified", "case_filed", "closed"]
     changes = [e.action for e in _audit(world.url, "clue.closed")]
     assert changes == ["clue.closed"]
+
+
+def test_a_clue_without_a_unit_is_routed_from_its_evidence_with_the_reason(live) -> None:
+    world, client = live
+
+    def make(**body):
+        made = client.post("/api/clues", json={"title": "刷单诈骗", "category": "fraud", **body},
+                           headers=as_user(world, "ana"))
+        assert made.status_code == 201, made.text
+        return made.json()
+
+    by_case = make(case_no="A3206022026090100001")  # a case filed in 崇川 (320602)
+    assert by_case["unit"] == "NT-CC"
+    assert by_case["routing_reason"] == "case 320602 attributed to 江苏省南通市崇川区 → " \
+        "崇川分局网安大队 (NT-CC)"
+    by_text = make(description=f"受害人称对方电话 {PHONE}")  # a 南通 mobile in the text
+    assert by_text["unit"] == "NT"
+    assert "phone +86138…0000 attributed to 江苏省南通市" in by_text["routing_reason"]
+    assert PHONE not in by_text["routing_reason"]  # the reason masks the number
+    assert [e["action"] for e in by_text["events"]][:2] == ["status", "route"]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from api_world import as_user
 from sqlalchemy import select
 
-from conftest import as_user
 from jingwang.store.db import open_store, session_scope
 from jingwang.store.models import AuditEvent
 

@@ -10,9 +10,9 @@ import tempfile
 from pathlib import Path
 
 import schemathesis
+from api_world import build_world
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from world import build_world
 
 from jingwang.api.app import create_app
 

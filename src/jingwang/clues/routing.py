@@ -148,8 +148,9 @@ def gang_evidence(session: Session, gang: Gang, ip_reader: Any = None) -> list[A
 
 def location_evidence(session: Session, clue: Clue, ip_reader: Any = None
                       ) -> list[Attribution]:
-    """All the location evidence of what ``clue`` came from (finding, gang, case)."""
-    found: list[Attribution] = []
+    """All the location evidence of what ``clue`` came from (finding, gang, case) and of what
+    the analyst wrote in it (the indicators and places in its description)."""
+    found = described_evidence(clue.description, ip_reader)
     if clue.finding is not None:
         found += finding_evidence(session, clue.finding, ip_reader)
     if clue.gang is not None:
@@ -157,6 +158,16 @@ def location_evidence(session: Session, clue: Clue, ip_reader: Any = None
     if clue.case is not None:
         found += case_evidence(clue.case, ip_reader)
     return found
+
+
+def described_evidence(text: str | None, ip_reader: Any = None) -> list[Attribution]:
+    """The indicators (phones, ID cards, IPs) and places written in a clue's own text."""
+    if not text:
+        return []
+    from jingwang.indicators import extract_indicators
+
+    pairs = list(dict.fromkeys((e.kind, e.value) for e in extract_indicators(text)))
+    return indicator_evidence(pairs, ip_reader) + text_evidence([text])
 
 
 def _ministry(units: Sequence[UnitRef]) -> UnitRef | None:

@@ -59,3 +59,8 @@ def build_world(url: str) -> World:
         tokens = {u: issue_token(s, u, "tests") for u in
                   ("admin", "ana", "cc_officer", "nt_officer", "na_officer", "platform")}
     return World(url=url, tokens=tokens, clues=clues)
+
+
+def as_user(world: World, username: str | None) -> dict[str, str]:
+    """Headers that make a request come from ``username`` (None: the anonymous public)."""
+    return {"Authorization": f"Bearer {world.tokens[username]}"} if username else {}
