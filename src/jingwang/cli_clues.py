@@ -36,6 +36,7 @@ from jingwang.clues.stats import GROUPINGS, CampaignStats, campaign_stats
 from jingwang.clues.units import UNIT_FORMATS, export_unit_rows, import_units
 from jingwang.ingest.records import InputError
 from jingwang.store.db import session_scope
+from jingwang.store.directory import record_audit
 from jingwang.store.errors import StoreError
 from jingwang.store.models import Clue, Unit
 from jingwang.store.timeutil import utcnow
@@ -97,6 +98,12 @@ def _time(value: str | None, option: str) -> datetime | None:
     return parsed
 
 
+def _audit(session: Session, actor: str, action: str, clue_id: int | None,
+           **detail: Any) -> None:
+    """Changes made from the shell go on the audit trail too, in the same transaction."""
+    record_audit(session, actor, action, "clue", clue_id, {**detail, "via": "cli"})
+
+
 def _when(value: datetime | None) -> str:
     return f"{value:%Y-%m-%d %H:%M} UTC" if value is not None else "-"
 
@@ -119,6 +126,8 @@ def units_import(
     try:
         with session_scope(engine) as session:
             report = import_units(session, file, fmt)
+            record_audit(session, "cli", "unit.import", "unit", None,
+                         {"file": file, "created": report.created, "updated": report.updated})
     except InputError as exc:
         fail(f"{exc} — nothing from this file was stored")
     except StoreError as exc:
@@ -178,6 +187,8 @@ def clues_make(ctx: typer.Context, rules: RulesOpt = None, version: VersionOpt =
     try:
         with _ip_reader() as ip_reader, session_scope(engine) as session:
             report = make_clues(session, loaded, now=utcnow(), ip_reader=ip_reader)
+            _audit(session, "system", "clue.make", None, created=len(report.created),
+                   pushed=report.pushed)
     except StoreError as exc:
         fail(str(exc))
     by_rule = ", ".join(f"{n} by {rule}" for rule, n in report.by_rule.most_common())
@@ -220,6 +231,8 @@ def clues_new(
                                 finding=finding, gang=gang, case=case, unit=unit,
                                 description=description, note=note, now=utcnow(),
                                 ip_reader=ip_reader)
+            _audit(session, actor, "clue.create", clue.id, unit=clue.unit.code
+                   if clue.unit else None, routing_reason=clue.routing_reason)
             shown = _clue_dict(session, clue)
     except (StoreError, ValueError) as exc:
         fail(str(exc))
@@ -361,6 +374,7 @@ def _move(ctx: typer.Context, clue_id: int, to_status: str, actor: str, note: st
         with session_scope(engine) as session:
             event = transition(session, clue_id, to_status, actor, now=utcnow(), note=note,
                                outcome=outcome, deadlines=deadlines)
+            _audit(session, actor, f"clue.{to_status}", clue_id, note=note)
             clue = event.clue
             unit = f" at {clue.unit.name} ({clue.unit.code})" if clue.unit else ""
             due = f"; due {_when(clue.deadline_at)}" if clue.deadline_at else ""
@@ -418,6 +432,7 @@ def clues_outcome(
     try:
         with session_scope(engine) as session:
             record_outcome(session, clue_id, actor, outcome, now=utcnow(), note=note)
+            _audit(session, actor, "clue.outcome", clue_id, note=note)
     except (StoreError, ValueError) as exc:
         fail(str(exc))
     out.print(f"clue {clue_id}: outcome recorded")
@@ -440,6 +455,7 @@ def clues_forward(
         with session_scope(engine) as session:
             event = forward(session, clue_id, to, actor, note, now=utcnow(),
                             deadlines=deadlines)
+            _audit(session, actor, "clue.forward", clue_id, to=to, note=note)
             said = event.note
     except (StoreError, ValueError) as exc:
         fail(str(exc))
@@ -460,6 +476,8 @@ def clues_escalate(
     engine = open_engine(ctx)
     with session_scope(engine) as session:
         report = escalate_overdue(session, now, deadlines=deadlines)
+        for e in report.escalated:
+            _audit(session, "system", "clue.escalate", e.clue_id, to=e.to_unit)
     for e in report.escalated:
         out.print(f"clue {e.clue_id}: due {_when(e.missed)}, escalated {e.from_unit} → "
                   f"{e.to_unit}")

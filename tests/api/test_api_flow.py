@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from api_world import PASSWORD, PHONE, as_user, build_world
 from fastapi.testclient import TestClient
@@ -132,3 +135,32 @@ def test_a_clue_without_a_unit_is_routed_from_its_evidence_with_the_reason(live)
     assert "phone +86138…0000 attributed to 江苏省南通市" in by_text["routing_reason"]
     assert PHONE not in by_text["routing_reason"]  # the reason masks the number
     assert [e["action"] for e in by_text["events"]][:2] == ["status", "route"]
+
+
+def test_the_server_escalates_an_unreceived_immediate_clue_on_its_own(store_url) -> None:
+    world = build_world(store_url)
+    moment = {"now": datetime(2026, 9, 1, 8, 0, tzinfo=UTC)}
+    app = create_app(world.url, secret="k" * 32, clock=lambda: moment["now"],
+                     escalate_every=0.05)
+    with TestClient(app) as client:
+        made = client.post("/api/clues", json={"title": "网约暴力", "category": "violence_for_hire",
+                                               "urgency": "immediate", "unit": "NT-CC"},
+                           headers=as_user(world, "ana")).json()
+        pushed = client.post(f"/api/clues/{made['id']}/status", json={"to": "pushed"},
+                             headers=as_user(world, "ana")).json()
+        assert pushed["deadline_at"] == "2026-09-01T08:15:00+00:00"  # 15 minutes to receive
+        time.sleep(0.3)
+        assert _clue_unit(client, world, made["id"]) == "NT-CC"  # not overdue yet
+        moment["now"] += timedelta(minutes=16)
+        for _ in range(100):
+            if _clue_unit(client, world, made["id"]) == "NT":
+                break
+            time.sleep(0.05)
+        assert _clue_unit(client, world, made["id"]) == "NT"  # up to 南通's city unit
+    escalations = _audit(world.url, "clue.escalate")
+    assert [(e.actor, e.object_id, e.detail["to"]) for e in escalations] == [
+        ("system", str(made["id"]), "NT")]
+
+
+def _clue_unit(client, world, clue_id: int) -> str:
+    return client.get(f"/api/clues/{clue_id}", headers=as_user(world, "ana")).json()["unit"]

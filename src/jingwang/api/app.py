@@ -7,6 +7,9 @@ send `Authorization: Bearer jw_…`.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import os
 import secrets
 from collections.abc import Callable
@@ -44,15 +47,19 @@ def session_secret() -> str:
 
 def create_app(db_url: str | None = None, *, secret: str | None = None,
                clock: Callable[[], datetime] = utc_now, report_rate: int = 10,
-               login_rate: int = 20, https_only: bool = False) -> FastAPI:
+               login_rate: int = 20, https_only: bool = False,
+               escalate_every: float | None = None) -> FastAPI:
     """The API over the store at ``db_url`` (which must be initialised).
 
     ``clock`` is injected so tests can move time (deadlines, escalation); ``report_rate`` and
-    ``login_rate`` are per-address limits a minute.
+    ``login_rate`` are per-address limits a minute; with ``escalate_every`` (seconds) the server
+    moves overdue clues up to the parent unit on its own (`jingwang serve` does, every minute:
+    an ``immediate`` clue has 15 minutes).
     """
     from jingwang.api import routes_admin, routes_auth, routes_clues, routes_data, routes_public
 
     app = FastAPI(title="jingwang 净网 API", version=__version__,
+                  lifespan=_escalation_loop(escalate_every),
                   description="Clues, findings, indicators, cases, gangs, units and campaign "
                               "statistics of a jingwang knowledge store.",
                   docs_url=None, redoc_url=None)
@@ -69,6 +76,48 @@ def create_app(db_url: str | None = None, *, secret: str | None = None,
     _errors(app)
     _offline_docs(app)
     return app
+
+
+def escalate_once(app: FastAPI) -> int:
+    """Escalate every overdue clue as of the app's clock, each on the audit trail; how many."""
+    from jingwang.clues import escalate_overdue
+    from jingwang.store.db import session_scope
+    from jingwang.store.directory import record_audit
+
+    with session_scope(app.state.engine) as session:
+        report = escalate_overdue(session, app.state.clock())
+        for e in report.escalated:
+            record_audit(session, "system", "clue.escalate", "clue", e.clue_id,
+                         {"from": e.from_unit, "to": e.to_unit, "missed": e.missed.isoformat()})
+    return len(report.escalated)
+
+
+def _escalation_loop(every: float | None):
+    """A lifespan that runs :func:`escalate_once` every ``every`` seconds (in a worker thread,
+    so the store's blocking calls do not hold up requests)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        task = None
+        if every:
+            async def loop() -> None:
+                while True:
+                    try:
+                        await asyncio.to_thread(escalate_once, app)
+                    except Exception:  # a failed round is logged; the next one tries again
+                        logging.getLogger("jingwang.escalation").exception("escalation failed")
+                    await asyncio.sleep(every)
+
+            task = asyncio.create_task(loop())
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    return lifespan
 
 
 def _errors(app: FastAPI) -> None:
