@@ -114,3 +114,47 @@ def test_giant_components_are_split_by_label_propagation(monkeypatch) -> None:
     monkeypatch.setattr(link_module, "LEIDEN_MAX_NODES", 2)
     result = link_module.link_sightings(_table())
     assert bcubed(TRUTH, result.membership)[2] == 1.0
+
+
+def _shape(result):
+    return sorted((g.key, tuple(g.indicators), g.record_count, tuple(sorted(g.sources.items())),
+                   tuple(sorted(g.records)), g.internal_weight, g.boundary_weight)
+                  for g in result.groups)
+
+
+def test_an_ibis_table_links_as_its_arrow_table_does() -> None:
+    import ibis
+
+    from jingwang.linking.link import bounded_duckdb
+
+    from_arrow = link_sightings(_table())
+    with bounded_duckdb() as con:
+        view = con.create_view("my_sightings", ibis.memtable(_table()))
+        from_ibis = link_sightings(view)  # runs on the view's own connection
+    assert _shape(from_ibis) == _shape(from_arrow)
+    assert from_ibis.membership == from_arrow.membership and from_ibis.links == from_arrow.links
+
+
+def test_an_indicator_named_twice_in_a_record_counts_once() -> None:
+    twice = [("posts", "p1", [("wechat", "heiye_a1")])]  # p1 already names it
+    once, again = link_sightings(_table()), link_sightings(_table(ADS + twice))
+    assert _shape(again) == _shape(once) and again.links == once.links
+
+
+def test_edge_weights_add_one_record_at_a_time_in_any_order() -> None:
+    import numpy as np
+
+    from jingwang.linking.link import repeated_sum
+
+    rng = np.random.default_rng(7)
+    term, times = rng.random(500) * 17, rng.integers(1, 40, 500)
+    expected = []
+    for x, n in zip(term.tolist(), times.tolist(), strict=True):
+        total = x
+        for _ in range(n - 1):
+            total += x
+        expected.append(total)
+    assert repeated_sum(term, times).tolist() == expected  # exactly, not approximately
+    shuffled = rng.permutation(500)
+    assert repeated_sum(term[shuffled], times[shuffled]).tolist() == [expected[i]
+                                                                      for i in shuffled]

@@ -17,6 +17,8 @@ cannot be probed; the refusal is still written to the audit trail.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -51,6 +53,7 @@ class Principal:
     user_id: int | None = None
     unit_id: int | None = None
     via: str = "anonymous"       # "session", "token" or "anonymous"
+    tree: UnitTree | None = field(default=None, repr=False)
     _reach: frozenset[int] | None = field(default=None, repr=False)
 
     def can(self, permission: str) -> bool:
@@ -68,19 +71,29 @@ class Principal:
     def reach(self, session: Session) -> frozenset[int]:
         """The unit ids this officer may see: its unit and every unit below it."""
         if self._reach is None:
-            self._reach = frozenset(units_below(session, self.unit_id)) if self.unit_id else \
-                frozenset()
+            if not self.unit_id:
+                self._reach = frozenset()
+            elif self.tree is not None:
+                self._reach = self.tree.below(session, self.unit_id)
+            else:
+                self._reach = frozenset(units_below(session, self.unit_id))
         return self._reach
 
 
 ANONYMOUS = Principal(username="anonymous", role="public")
 
 
-def units_below(session: Session, unit_id: int) -> set[int]:
-    """``unit_id`` and all its descendants (one query for the whole tree, walked here)."""
+def _children(session: Session) -> dict[int | None, list[int]]:
     children: dict[int | None, list[int]] = defaultdict(list)
     for uid, parent in session.execute(select(Unit.id, Unit.parent_id)):
         children[parent].append(uid)
+    return children
+
+
+def units_below(session: Session, unit_id: int,
+                children: dict[int | None, list[int]] | None = None) -> set[int]:
+    """``unit_id`` and all its descendants (one query for the whole tree, walked here)."""
+    children = _children(session) if children is None else children
     found, todo = {unit_id}, [unit_id]
     while todo:
         for child in children.get(todo.pop(), ()):
@@ -88,6 +101,32 @@ def units_below(session: Session, unit_id: int) -> set[int]:
                 found.add(child)
                 todo.append(child)
     return found
+
+
+class UnitTree:
+    """The unit tree kept for ``ttl`` seconds, so an officer's request does not read 3,000
+    units to learn its reach (half the server's time under load, measured).  Changes through
+    the API clear it; a unit imported from the shell is seen within ``ttl``."""
+
+    def __init__(self, ttl: float = 30.0) -> None:
+        self.ttl = ttl
+        self._children: dict[int | None, list[int]] | None = None
+        self._loaded = 0.0
+        self._reach: dict[int, frozenset[int]] = {}
+        self._lock = threading.Lock()
+
+    def below(self, session: Session, unit_id: int) -> frozenset[int]:
+        with self._lock:
+            if self._children is None or time.monotonic() - self._loaded > self.ttl:
+                self._children, self._loaded, self._reach = _children(session), \
+                    time.monotonic(), {}
+            if unit_id not in self._reach:
+                self._reach[unit_id] = frozenset(units_below(session, unit_id, self._children))
+            return self._reach[unit_id]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._children = None
 
 
 def mask(kind: str, value: str) -> str:

@@ -22,7 +22,8 @@ from platformdirs import user_data_dir
 from starlette.middleware.sessions import SessionMiddleware
 
 from jingwang import __version__
-from jingwang.api.deps import utc_now
+from jingwang.api.access import UnitTree
+from jingwang.api.deps import TokenTouches, utc_now
 from jingwang.api.ratelimit import SlidingWindowLimiter
 from jingwang.regions import IpLocator
 from jingwang.store.db import open_store
@@ -65,6 +66,8 @@ def create_app(db_url: str | None = None, *, secret: str | None = None,
                   docs_url=None, redoc_url=None)
     app.state.engine = open_store(db_url)
     app.state.clock = clock
+    app.state.token_touches = TokenTouches()
+    app.state.unit_tree = UnitTree()
     app.state.ip_reader = IpLocator.from_env()  # $JINGWANG_GEOIP_DB, when the user has one
     app.state.report_limiter = SlidingWindowLimiter(report_rate, 60.0)
     app.state.login_limiter = SlidingWindowLimiter(login_rate, 60.0)
@@ -78,18 +81,29 @@ def create_app(db_url: str | None = None, *, secret: str | None = None,
     return app
 
 
+ESCALATION_BATCH = 200
+
+
 def escalate_once(app: FastAPI) -> int:
-    """Escalate every overdue clue as of the app's clock, each on the audit trail; how many."""
+    """Escalate every overdue clue as of the app's clock, each on the audit trail, committing
+    every :data:`ESCALATION_BATCH` clues (a backlog must not hold SQLite's write lock for
+    seconds while requests wait); how many were escalated."""
     from jingwang.clues import escalate_overdue
     from jingwang.store.db import session_scope
     from jingwang.store.directory import record_audit
 
-    with session_scope(app.state.engine) as session:
-        report = escalate_overdue(session, app.state.clock())
-        for e in report.escalated:
-            record_audit(session, "system", "clue.escalate", "clue", e.clue_id,
-                         {"from": e.from_unit, "to": e.to_unit, "missed": e.missed.isoformat()})
-    return len(report.escalated)
+    total, moment = 0, app.state.clock()
+    while True:
+        with session_scope(app.state.engine) as session:
+            report = escalate_overdue(session, moment, limit=ESCALATION_BATCH)
+            for e in report.escalated:
+                record_audit(session, "system", "clue.escalate", "clue", e.clue_id,
+                             {"from": e.from_unit, "to": e.to_unit,
+                              "missed": e.missed.isoformat()})
+        total += len(report.escalated)
+        # A batch that moved none (all overdue at the top unit) or was not full ends the round.
+        if not report.escalated or len(report.escalated) + len(report.at_top) < ESCALATION_BATCH:
+            return total
 
 
 def _escalation_loop(every: float | None):

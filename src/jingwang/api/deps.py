@@ -1,25 +1,38 @@
 """Request plumbing shared by the routes: the store session, the caller, permission checks,
-the clock, and the audit helper."""
+the clock, and the audit helper.
+
+Every route that touches the store runs its whole transaction in the one worker thread that
+runs the route: :class:`StoreRouter` wraps each such route so it commits (or rolls back) and
+gives its connection back before it returns.  A transaction left open across FastAPI's thread
+hops (dependencies, the route, serialising the answer, tearing down) held a connection, and on
+SQLite the write lock, while waiting for a free worker thread — under 50 clients every thread
+waited for a connection and the server stalled.  The caller is worked out the same way, in a
+short session of its own.
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
+import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Path, Request, status
-from sqlalchemy import select
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from jingwang.api.access import ANONYMOUS, Principal
 from jingwang.api.security import token_digest
-from jingwang.store.db import session_scope
 from jingwang.store.directory import record_audit
 from jingwang.store.models import ApiToken, User
 
 SESSION_USER = "uid"
 # Row ids as path parameters: within a PostgreSQL integer, so a huge id is a 422, not a 500.
 RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+TOKEN_TOUCH_SECONDS = 60.0
 
 
 class AuditedRefusal(HTTPException):
@@ -27,20 +40,50 @@ class AuditedRefusal(HTTPException):
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the route returns, rolled back on error —
-    except after an :class:`AuditedRefusal`, whose audit event is committed before it answers."""
-    with session_scope(request.app.state.engine) as session:
+    """A session for the route; it connects on its first query, and :class:`StoreRouter`
+    ends its transaction inside the route's own thread."""
+    session = Session(request.app.state.engine, expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+DB = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def transactional(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """Commit when ``endpoint`` returns, roll back when it raises (keeping the audit event of an
+    :class:`AuditedRefusal`), and close — all in the thread the endpoint ran in."""
+
+    @functools.wraps(endpoint)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        session: Session = kwargs["session"]
         try:
-            yield session
+            result = endpoint(*args, **kwargs)
+            session.commit()
+            return result
         except AuditedRefusal:
             session.commit()
             raise
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    return run
 
 
-# scope="function": the transaction ends (commit or rollback) when the route returns, before the
-# response is sent, so a client that reads right after its write sees it, and a failed commit
-# is a 500, not a silent loss.
-DB = Annotated[Session, Depends(get_session, scope="function")]
+class StoreRouter(APIRouter):
+    """An APIRouter whose routes with a ``session`` parameter are :func:`transactional`."""
+
+    def add_api_route(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if "session" in inspect.signature(endpoint).parameters:
+            if inspect.iscoroutinefunction(endpoint):
+                raise TypeError(f"{endpoint.__name__}: store routes must be plain functions")
+            endpoint = transactional(endpoint)
+        super().add_api_route(path, endpoint, **kwargs)
 
 
 def now(request: Request) -> datetime:
@@ -54,28 +97,51 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def current_principal(request: Request, session: DB) -> Principal:
-    """The caller: a bearer token first, else the session cookie, else the anonymous public."""
+class TokenTouches:
+    """When each token was last marked as used, so that at most one request a minute per token
+    and process writes ``last_used_at`` (not every request that arrives in that second)."""
+
+    def __init__(self) -> None:
+        self._last: dict[int, float] = {}
+        self._lock = threading.Lock()
+
+    def due(self, token_id: int) -> bool:
+        moment = time.monotonic()
+        with self._lock:
+            if moment - self._last.get(token_id, -TOKEN_TOUCH_SECONDS) < TOKEN_TOUCH_SECONDS:
+                return False
+            self._last[token_id] = moment
+            return True
+
+
+def current_principal(request: Request) -> Principal:
+    """The caller: a bearer token first, else the session cookie, else the anonymous public;
+    looked up in a short session of its own that is over before the route runs."""
     token = _bearer(request)
-    if token is not None:
-        row = session.execute(
-            select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.digest == token_digest(token))).first()
-        if row is None or row[0].revoked or not row[1].active:
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or revoked token",
-                                headers={"WWW-Authenticate": "Bearer"})
-        api_token, user = row
-        moment = now(request)
-        # At most one write a minute per token: a busy client must not turn reads into writes.
-        if api_token.last_used_at is None or (moment - api_token.last_used_at).total_seconds() > 60:
-            api_token.last_used_at = moment
-        return Principal(user.username, user.role, user.id, user.unit_id, via="token")
     uid = request.session.get(SESSION_USER) if "session" in request.scope else None
-    if isinstance(uid, int):
+    if token is None and not isinstance(uid, int):
+        return ANONYMOUS
+    with Session(request.app.state.engine) as session:
+        if token is not None:
+            row = session.execute(
+                select(ApiToken.id, ApiToken.revoked, User)
+                .join(User, User.id == ApiToken.user_id)
+                .where(ApiToken.digest == token_digest(token))).first()
+            if row is None or row.revoked or not row.User.active:
+                raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or revoked token",
+                                    headers={"WWW-Authenticate": "Bearer"})
+            user = row.User
+            if request.app.state.token_touches.due(row.id):
+                session.execute(update(ApiToken).where(ApiToken.id == row.id)
+                                .values(last_used_at=now(request)))
+                session.commit()
+            return Principal(user.username, user.role, user.id, user.unit_id, via="token",
+                             tree=request.app.state.unit_tree)
         user = session.get(User, uid)
         if user is not None and user.active:
-            return Principal(user.username, user.role, user.id, user.unit_id, via="session")
-        request.session.clear()
+            return Principal(user.username, user.role, user.id, user.unit_id, via="session",
+                             tree=request.app.state.unit_tree)
+    request.session.clear()
     return ANONYMOUS
 
 

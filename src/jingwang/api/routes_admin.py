@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from jingwang.api.access import ROLES, Principal
-from jingwang.api.deps import DB, audit, require
+from jingwang.api.deps import DB, StoreRouter, audit, require
 from jingwang.api.security import hash_password
 from jingwang.api.tokens import issue_token
 from jingwang.categories import UNIT_LEVELS
@@ -17,7 +17,7 @@ from jingwang.store.directory import add_unit, add_user
 from jingwang.store.errors import Duplicate, NotFound
 from jingwang.store.models import AuditEvent, Unit, User
 
-router = APIRouter(prefix="/api", tags=["admin"])
+router = StoreRouter(prefix="/api", tags=["admin"])
 
 Admin = Annotated[Principal, Depends(require("users.admin"))]
 Auditor = Annotated[Principal, Depends(require("audit.read"))]
@@ -110,7 +110,8 @@ def list_units(session: DB, principal: UnitReader) -> list[dict[str, Any]]:
 
 
 @router.post("/units", status_code=201, summary="Add or update a unit")
-def put_unit(body: UnitIn, session: DB, principal: UnitWriter) -> dict[str, Any]:
+def put_unit(body: UnitIn, request: Request, session: DB, principal: UnitWriter
+             ) -> dict[str, Any]:
     if body.level not in UNIT_LEVELS:
         raise HTTPException(422, f"unknown level {body.level!r}; one of {', '.join(UNIT_LEVELS)}")
     try:
@@ -118,6 +119,7 @@ def put_unit(body: UnitIn, session: DB, principal: UnitWriter) -> dict[str, Any]
     except NotFound as exc:
         raise HTTPException(422, str(exc)) from exc
     audit(session, principal, "unit.write", "unit", unit.code, **body.model_dump())
+    request.app.state.unit_tree.clear()
     return {"id": unit.id, "code": unit.code}
 
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import HTTPException, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from jingwang.api.access import Principal
-from jingwang.api.deps import DB, SESSION_USER, Caller, refuse
+from jingwang.api.deps import DB, SESSION_USER, Caller, StoreRouter, refuse
 from jingwang.api.security import verify_password
 from jingwang.store.directory import record_audit
 from jingwang.store.models import User
 
-router = APIRouter(prefix="/api", tags=["auth"])
+router = StoreRouter(prefix="/api", tags=["auth"])
 
 
 class Login(BaseModel):

@@ -9,17 +9,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from jingwang.api.access import Principal
-from jingwang.api.deps import DB, RowId, audit, refuse, require
+from jingwang.api.deps import DB, RowId, StoreRouter, audit, refuse, require
 from jingwang.categories import CATEGORIES, CLUE_STATUSES, URGENCIES
 from jingwang.store.models import Case, Clue, Finding, Gang, Unit
 
-router = APIRouter(prefix="/api", tags=["clues"])
+router = StoreRouter(prefix="/api", tags=["clues"])
 
 ClueReader = Annotated[Principal, Depends(require("clues.read"))]
 ClueCreator = Annotated[Principal, Depends(require("clues.create"))]
@@ -120,7 +120,8 @@ def list_clues(session: DB, principal: ClueReader,
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     # The most urgent first, then the oldest: the order a unit works its queue in.
     order = [func.coalesce(Clue.deadline_at, Clue.created_at), Clue.id]
-    rows = session.scalars(query.order_by(*order).limit(limit).offset(offset)).all()
+    rows = session.scalars(query.options(selectinload(Clue.unit)).order_by(*order)
+                           .limit(limit).offset(offset)).all()
     if rows:
         audit(session, principal, "read_pii", "clue", None, count=len(rows), list=True)
     return {"total": total, "items": [clue_dict(c) for c in rows]}

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import Depends, HTTPException, Query
 from sqlalchemy import func, select
 
 from jingwang.api.access import Principal, shown
-from jingwang.api.deps import DB, RowId, audit, require
+from jingwang.api.deps import DB, RowId, StoreRouter, audit, require
 from jingwang.indicators import KINDS
 from jingwang.indicators.kinds import PII_KINDS
 from jingwang.indicators.query import query_candidates
@@ -19,7 +19,7 @@ from jingwang.store.gang_view import gang_view
 from jingwang.store.models import Case, Finding, Gang, Indicator
 from jingwang.store.repository import find_indicators, indicator_profile
 
-router = APIRouter(prefix="/api", tags=["data"])
+router = StoreRouter(prefix="/api", tags=["data"])
 
 Searcher = Annotated[Principal, Depends(require("indicators.search"))]
 Reader = Annotated[Principal, Depends(require("data.read"))]

@@ -5,18 +5,18 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from jingwang.api.access import Principal
-from jingwang.api.deps import DB, audit, now, require
+from jingwang.api.deps import DB, StoreRouter, audit, now, require
 from jingwang.categories import CATEGORIES
 from jingwang.ingest.records import TextRecord
 from jingwang.ingest.text import ingest_text
 from jingwang.store.models import Report
 
-router = APIRouter(prefix="/api", tags=["reports"])
+router = StoreRouter(prefix="/api", tags=["reports"])
 REPORT_SOURCE = "reports"
 
 

@@ -275,12 +275,14 @@ def forward(
 
 
 def overdue_clues(session: Session, now: datetime | None = None,
-                  statuses: tuple[str, ...] = ("pushed", "received")) -> list[Clue]:
-    """Open clues in ``statuses`` whose deadline has passed at ``now``, oldest deadline first."""
+                  statuses: tuple[str, ...] = ("pushed", "received"),
+                  limit: int | None = None) -> list[Clue]:
+    """Open clues in ``statuses`` whose deadline has passed at ``now``, oldest deadline first
+    (at most ``limit``)."""
     now = at_or_now(now)
-    return list(session.scalars(
-        select(Clue).where(Clue.status.in_(statuses), Clue.deadline_at.is_not(None),
-                           Clue.deadline_at < now).order_by(Clue.deadline_at, Clue.id)))
+    query = select(Clue).where(Clue.status.in_(statuses), Clue.deadline_at.is_not(None),
+                               Clue.deadline_at < now).order_by(Clue.deadline_at, Clue.id)
+    return list(session.scalars(query if limit is None else query.limit(limit)))
 
 
 @dataclass
@@ -318,13 +320,15 @@ def escalate_overdue(
     *,
     actor: str = "system",
     deadlines: Deadlines = DEFAULT_DEADLINES,
+    limit: int | None = None,
 ) -> EscalationReport:
     """Move every pushed clue not received by its deadline up to its unit's parent, with an
     event saying why; the parent gets a fresh receive deadline. Clues already at a unit with
-    no parent stay where they are and are reported."""
+    no parent stay where they are and are reported. ``limit`` caps the clues looked at, so a
+    caller can commit a backlog in batches."""
     now = at_or_now(now)
     report = EscalationReport()
-    for clue in overdue_clues(session, now, statuses=("pushed",)):
+    for clue in overdue_clues(session, now, statuses=("pushed",), limit=limit):
         unit, missed = clue.unit, clue.deadline_at
         assert missed is not None  # overdue_clues only returns clues with a deadline
         if unit is None or unit.parent is None:

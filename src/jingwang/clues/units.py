@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jingwang.categories import UNIT_LEVELS
+from jingwang.ingest.cases import resolve_format  # one reading of 'auto' for every table
 from jingwang.ingest.records import InputError
 from jingwang.store.directory import add_unit
 from jingwang.store.models import Unit
@@ -54,23 +55,6 @@ class UnitImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-
-
-def _resolve_format(path: str, fmt: str) -> str:
-    if fmt not in UNIT_FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose {', '.join(UNIT_FORMATS)}")
-    if fmt != "auto":
-        return fmt
-    suffix = Path(path).suffix.lower()
-    if suffix == ".csv":
-        return "csv"
-    if suffix in (".jsonl", ".json", ".ndjson"):
-        return "jsonl"
-    if not Path(path).is_file():
-        return "csv"  # the reader says what is wrong with the path
-    with Path(path).open("rb") as stream:
-        head = stream.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    return "jsonl" if head.startswith(b"{") else "csv"
 
 
 def _raw_rows(path: str, fmt: str) -> Iterator[tuple[int, dict[str, object]]]:
@@ -125,7 +109,7 @@ def read_unit_rows(path: str, fmt: str = "auto") -> list[UnitRow]:
 
     rows: list[UnitRow] = []
     seen: dict[str, int] = {}
-    for number, values in _raw_rows(path, _resolve_format(path, fmt)):
+    for number, values in _raw_rows(path, resolve_format(path, fmt)):
         fields = {name: _field(values, name) for name in UNIT_FIELDS}
         for name in ("code", "name", "region_code", "level"):
             if not fields[name]:

@@ -340,6 +340,7 @@ class Clue(Base):
     __tablename__ = "clues"
     __table_args__ = (
         Index(None, "unit_id", "status"),
+        Index(None, "status", "deadline_at"),
         Index(None, "finding_id"),
         Index(None, "case_id"),
         Index(None, "gang_id"),

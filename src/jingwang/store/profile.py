@@ -143,16 +143,20 @@ def indicator_profile(session: Session, indicator_id: int, limit: int = 50) -> I
     ):
         gangs.setdefault(gang.id, GangLink(gang, role, via))
 
-    sources_of_clues = [Clue.finding_id.in_(finding_ids), Clue.case_id.in_(case_ids)]
-    if gangs:
-        sources_of_clues.append(Clue.gang_id.in_(list(gangs)))
+    # Ids as lists, each condition only when it has ids: an OR of subqueries made PostgreSQL
+    # scan every clue for each indicator shown, where each IN list uses its index.
+    all_finding_ids = list(session.scalars(finding_ids))
+    all_case_ids = list(session.scalars(case_ids))
+    sources_of_clues = [column.in_(ids) for column, ids in (
+        (Clue.finding_id, all_finding_ids), (Clue.case_id, all_case_ids),
+        (Clue.gang_id, list(gangs))) if ids]
     clues = list(
         session.scalars(
             select(Clue)
             .where(or_(*sources_of_clues))
             .order_by(Clue.created_at.desc(), Clue.id.desc())
         )
-    )
+    ) if sources_of_clues else []
     return IndicatorProfile(
         indicator=indicator,
         sighting_count=sum(sources.values()),

@@ -1,5 +1,5 @@
 """API tokens for machines; citizen reports; the user roles of the API (``public`` in place of
-``command``).
+``command``); an index for finding overdue clues.
 
 Revision ID: 0004
 Revises: 0003
@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("record_id", name="uq_reports_record_id"),
     )
     op.create_index("ix_reports_received_at", "reports", ["received_at"])
+    op.create_index("ix_clues_status_deadline_at", "clues", ["status", "deadline_at"])
     op.execute("UPDATE users SET role = 'analyst' WHERE role = 'command'")
     with op.batch_alter_table("users") as batch:
         batch.drop_constraint("ck_users_role", type_="check")
@@ -68,6 +69,7 @@ def downgrade() -> None:
     with op.batch_alter_table("users") as batch:
         batch.drop_constraint(op.f("ck_users_role"), type_="check")
         batch.create_check_constraint("role", _role_check(OLD_ROLES))
+    op.drop_index("ix_clues_status_deadline_at", table_name="clues")
     op.drop_index("ix_reports_received_at", table_name="reports")
     op.drop_table("reports")
     op.drop_index("ix_api_tokens_user_id", table_name="api_tokens")
