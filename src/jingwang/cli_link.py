@@ -52,10 +52,12 @@ def link(
         fail(f"unknown --engine {engine_name!r}; choose {' or '.join(ENGINES)}", 2)
     engine = open_engine(ctx)
     listed = exclusions_option(exclusions, max_records)
-    try:
-        con = connect(engine_name, spark_master)
-    except EngineUnavailable as exc:
-        fail(str(exc))
+    con = None  # DuckDB: link_sightings opens one with a memory limit that spills to disk
+    if engine_name == "spark":
+        try:
+            con = connect(engine_name, spark_master)
+        except EngineUnavailable as exc:
+            fail(str(exc))
     report = link_store(engine, listed, resolution, con=con)
     s = report.stored
     out.print(f"linked {report.records:,} records and {report.indicators:,} indicators into "

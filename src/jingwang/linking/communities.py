@@ -22,47 +22,52 @@ LEIDEN_MAX_NODES = 50_000
 
 def leiden_communities(node_ids: np.ndarray, edge_a: np.ndarray, edge_b: np.ndarray,
                        weights: np.ndarray, resolution: float = DEFAULT_RESOLUTION
-                       ) -> dict[int, int]:
-    """node id → community id (the smallest node id in it), by the Constant Potts Model.
+                       ) -> np.ndarray:
+    """Each node's community id (the smallest node id in it), by the Constant Potts Model.
 
     CPM with a low resolution only separates parts whose ties to each other are much weaker than
     within them; unlike modularity it does not break a large sparse gang into pieces.
     """
-    index = {int(n): i for i, n in enumerate(node_ids.tolist())}
-    graph = ig.Graph(n=len(index), edges=list(zip([index[int(a)] for a in edge_a],
-                                                  [index[int(b)] for b in edge_b], strict=True)))
+    graph = _graph(node_ids, edge_a, edge_b)
     graph.es["weight"] = weights.astype(float).tolist()
     partition = leidenalg.find_partition(graph, leidenalg.CPMVertexPartition, weights="weight",
                                          resolution_parameter=resolution, seed=SEED,
                                          n_iterations=2)
-    members = np.asarray(partition.membership)
-    ids = np.asarray(node_ids)
-    smallest: dict[int, int] = {}
-    for community, node in zip(members.tolist(), ids.tolist(), strict=True):
-        if community not in smallest or node < smallest[community]:
-            smallest[community] = node
-    return {int(node): smallest[c] for node, c in zip(ids.tolist(), members.tolist(),
-                                                      strict=True)}
+    return _smallest_member(node_ids, np.asarray(partition.membership))
 
 
 def label_propagation_communities(node_ids: np.ndarray, edge_a: np.ndarray, edge_b: np.ndarray,
-                                  weights: np.ndarray) -> dict[int, int]:
-    """node id → community id (smallest node id in it) by weighted label propagation, seeded."""
+                                  weights: np.ndarray) -> np.ndarray:
+    """Each node's community id (smallest node id in it) by weighted label propagation, seeded."""
     import random
 
-    index = {int(n): i for i, n in enumerate(node_ids.tolist())}
-    graph = ig.Graph(n=len(index), edges=list(zip([index[int(a)] for a in edge_a],
-                                                  [index[int(b)] for b in edge_b], strict=True)))
+    graph = _graph(node_ids, edge_a, edge_b)
     state = random.getstate()
     random.seed(SEED)  # igraph draws from Python's random module
     try:
         members = graph.community_label_propagation(weights=weights.astype(float).tolist())
     finally:
         random.setstate(state)
-    ids = np.asarray(node_ids)
-    smallest: dict[int, int] = {}
-    membership = members.membership
-    for community, node in zip(membership, ids.tolist(), strict=True):
-        if community not in smallest or node < smallest[community]:
-            smallest[community] = node
-    return {int(node): smallest[c] for node, c in zip(ids.tolist(), membership, strict=True)}
+    return _smallest_member(node_ids, np.asarray(members.membership))
+
+
+def _graph(node_ids: np.ndarray, edge_a: np.ndarray, edge_b: np.ndarray) -> ig.Graph:
+    """The igraph graph of `node_ids` (vertex i is node_ids[i]) and the edges between them.
+
+    Vertices are looked up in an array indexed by node id, not a dict: a giant component of a
+    payment ledger has millions of edges."""
+    ids = np.asarray(node_ids, dtype=np.int64)
+    vertex = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, dtype=np.int64)
+    vertex[ids] = np.arange(len(ids))
+    a, b = vertex[edge_a].tolist(), vertex[edge_b].tolist()
+    # A list of tuples: igraph reads it faster than a numpy array or a list of lists.
+    return ig.Graph(n=len(ids), edges=list(zip(a, b, strict=True)))
+
+
+def _smallest_member(node_ids: np.ndarray, membership: np.ndarray) -> np.ndarray:
+    """Name each community by its smallest node id, so the same data gives the same ids."""
+    ids = np.asarray(node_ids, dtype=np.int64)
+    smallest = np.full(int(membership.max()) + 1 if len(membership) else 0,
+                       np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(smallest, membership, ids)
+    return smallest[membership]

@@ -2,8 +2,9 @@
 
 A pipeline of small named steps, after Splink: number the records and indicators, count how many
 records each indicator is seen in, drop what must not link (the exclusion list and values over
-the correlation cap), weigh the rest by rarity, join indicators that share a record into weighted
-edges, and label connected components by repeated min-label propagation.
+the correlation cap), weigh the rest by rarity, join indicators that share a record into edges
+(the records shared and the rarer weight), and label connected components by repeated min-label
+propagation.  Only the numbering reads strings; every later step joins integers.
 """
 
 from __future__ import annotations
@@ -24,24 +25,43 @@ class IndicatorGraph:
     """The result of building the graph: tables the later steps and the store read."""
 
     nodes: ir.Table        # ind (int), kind, value, df (records it is seen in), weight
-    edges: ir.Table        # a, b (ind, a < b), n (records in common), weight
-    sightings: ir.Table    # rec (int), source, record_id, ind
+    edges: ir.Table        # a, b (ind, a < b), n (records in common), rarer (weight)
+    sightings: ir.Table    # rec, ind (int): each indicator once per record it is seen in
+    record_ids: ir.Table   # rec (int), source, record_id
     dropped: ir.Table      # kind, value, df, reason ("excluded" | "over cap")
     records: int
 
 
-def number_records_and_indicators(sightings: ir.Table) -> ir.Table:
-    """Give each record (source, record_id) and each indicator (kind, value) a dense integer."""
-    s = sightings.select("source", "record_id", "kind", "value").distinct()
-    return s.mutate(
-        rec=ibis.dense_rank().over(order_by=[s.source, s.record_id]),
-        ind=ibis.dense_rank().over(order_by=[s.kind, s.value]),
-    )
+# The strings are numbered apart and the sightings joined to the numbers, so that only the
+# records and the indicators carry strings: the big table the later steps read, one row per
+# sighting (tens of millions with a payment ledger), is two integers.
+
+def number_records(sightings: ir.Table) -> ir.Table:
+    """(rec, source, record_id): a dense integer for each record, in (source, record_id) order."""
+    r = sightings.select("source", "record_id").distinct()
+    return r.mutate(rec=ibis.dense_rank().over(order_by=[r.source, r.record_id]))
 
 
-def document_frequency(numbered: ir.Table) -> ir.Table:
-    """How many records each indicator is seen in (its df, as in tf-idf)."""
-    return numbered.group_by(["ind", "kind", "value"]).aggregate(df=numbered.rec.nunique())
+def number_indicators(sightings: ir.Table) -> ir.Table:
+    """(ind, kind, value): a dense integer for each indicator, in (kind, value) order.
+
+    The order matters: a component and a community are named by their smallest `ind`."""
+    i = sightings.select("kind", "value").distinct()
+    return i.mutate(ind=ibis.dense_rank().over(order_by=[i.kind, i.value]))
+
+
+def number_sightings(sightings: ir.Table, records: ir.Table, indicators: ir.Table) -> ir.Table:
+    """(rec, ind) for each indicator seen in a record, once however often the record names it."""
+    s = sightings.join(records, ["source", "record_id"]).join(indicators, ["kind", "value"])
+    return s.select("rec", "ind").distinct()
+
+
+def document_frequency(sightings: ir.Table, indicators: ir.Table) -> ir.Table:
+    """How many records each indicator is seen in (its df, as in tf-idf), with its kind and value.
+
+    The (rec, ind) pairs are distinct, so counting rows counts records."""
+    counts = sightings.group_by("ind").aggregate(df=sightings.count())
+    return counts.join(indicators, "ind").select("ind", "kind", "value", "df")
 
 
 def exclusion_table(exclusions: ExclusionList) -> ir.Table:
@@ -72,19 +92,22 @@ def split_linkable(con: ibis.BaseBackend, df: ir.Table, exclusions: ExclusionLis
     return kept, dropped.select("kind", "value", "df", "reason")
 
 
-def cooccurrence_edges(numbered: ir.Table, kept: ir.Table) -> ir.Table:
-    """Indicators seen together in a record, one edge per pair, weighted by what they share.
+def cooccurrence_edges(sightings: ir.Table, kept: ir.Table) -> ir.Table:
+    """Indicators seen together in a record, one edge per pair: the records they share (n) and
+    the rarer of their two weights (each shared record adds it to the edge's weight).
 
-    Edge weight sums, over the records in common, the rarer of the two indicators' weights: two
-    rare contacts in one ad bind strongly; a rare one beside a common one binds weakly.
+    Two rare contacts in one ad bind strongly; a rare one beside a common one binds weakly.  The
+    sum itself is left to `jingwang.linking.link`, which adds in a fixed order; the self-join
+    here carries only integers.
     """
-    s = numbered.semi_join(kept, "ind").select("rec", "ind")
-    s = s.join(kept.select("ind", "weight"), "ind")
-    left = s.rename(a="ind", wa="weight")
-    right = s.rename(b="ind", wb="weight")
-    pairs = left.join(right, "rec").filter(lambda t: t.a < t.b)
-    w = ibis.least(pairs.wa, pairs.wb)
-    return pairs.group_by(["a", "b"]).aggregate(n=pairs.rec.nunique(), weight=w.sum())
+    s = sightings.semi_join(kept, "ind")
+    pairs = s.rename(a="ind").join(s.rename(b="ind"), "rec").filter(lambda t: t.a < t.b)
+    # One row per (rec, a, b), the sightings being distinct: counting rows counts records.
+    counts = pairs.group_by(["a", "b"]).aggregate(n=pairs.count())
+    wa = kept.select(a="ind", wa="weight")
+    wb = kept.select(b="ind", wb="weight")
+    edges = counts.join(wa, "a").join(wb, "b")
+    return edges.select("a", "b", "n", rarer=ibis.least(edges.wa, edges.wb))
 
 
 def connected_components(con: ibis.BaseBackend, nodes: ir.Table, edges: ir.Table,
@@ -135,14 +158,16 @@ def materialise(con: ibis.BaseBackend, expr: ir.Table) -> ir.Table:
 def build_graph(con: ibis.BaseBackend, sightings: ir.Table, exclusions: ExclusionList
                 ) -> IndicatorGraph:
     """Run the steps: numbering, frequencies, exclusions and cap, weights, edges."""
-    numbered = materialise(con, number_records_and_indicators(sightings))
-    total = int(con.execute(numbered.rec.nunique()))
-    df = document_frequency(numbered)
+    records = materialise(con, number_records(sightings))
+    indicators = materialise(con, number_indicators(sightings))
+    numbered = materialise(con, number_sightings(sightings, records, indicators))
+    total = int(con.execute(records.count()))
+    df = document_frequency(numbered, indicators)
     kept, dropped = split_linkable(con, df, exclusions, total)
     kept = materialise(con, kept)
     edges = materialise(con, cooccurrence_edges(numbered, kept))
-    return IndicatorGraph(nodes=kept, edges=edges, sightings=numbered, dropped=dropped,
-                          records=total)
+    return IndicatorGraph(nodes=kept, edges=edges, sightings=numbered, record_ids=records,
+                          dropped=dropped, records=total)
 
 
 def idf(total_records: int, df: int) -> float:
