@@ -22,7 +22,8 @@ def live(store_url):
     return world, TestClient(create_app(world.url, secret="k" * 32, report_rate=3))
 
 
-def _audit(url: str, action: str) -> list[AuditEvent]:
+def _audit(client: TestClient, url: str, action: str) -> list[AuditEvent]:
+    client.app.state.audit.flush()  # reads are audited by a writer thread: wait for it
     with session_scope(open_store(url)) as s:
         return s.scalars(select(AuditEvent).where(AuditEvent.action == action)
                          .order_by(AuditEvent.id)).all()
@@ -33,7 +34,7 @@ def test_a_person_logs_in_with_a_password_and_keeps_a_session(live) -> None:
     assert client.get("/api/me").status_code == 401
     wrong = client.post("/api/login", json={"username": "ana", "password": "nope"})
     assert wrong.status_code == 401
-    assert [e.object_id for e in _audit(world.url, "login_failed")] == ["ana"]
+    assert [e.object_id for e in _audit(client, world.url, "login_failed")] == ["ana"]
     ok = client.post("/api/login", json={"username": "ana", "password": PASSWORD})
     assert ok.status_code == 200 and ok.json()["role"] == "analyst"
     me = client.get("/api/me").json()
@@ -58,13 +59,13 @@ def test_pii_is_masked_for_a_platform_and_its_unmasked_reads_are_audited(live) -
                           headers=as_user(world, "platform")).json()
     phone = next(r for r in platform["results"] if r["kind"] == "phone")
     assert phone["value"] == "+86138****0000" and "recent" not in phone
-    assert _audit(world.url, "read_pii") == []
+    assert _audit(client, world.url, "read_pii") == []
     analyst = client.get("/api/indicators", params={"q": "138 0628 0000"},
                          headers=as_user(world, "ana")).json()
     phone = next(r for r in analyst["results"] if r["kind"] == "phone")
     assert phone["value"] == PHONE and phone["sightings"] == 2
     assert {s["source"] for s in phone["recent"]} == {"cases", "posts"}
-    reads = _audit(world.url, "read_pii")
+    reads = _audit(client, world.url, "read_pii")
     assert [(e.actor, e.object_type, e.detail["kinds"]) for e in reads] == [
         ("ana", "indicator", ["phone"])]
 
@@ -113,7 +114,7 @@ def test_a_clue_goes_from_analyst_to_county_and_back_with_its_history(live) -> N
         "closed", 3, "125000.50")
     assert [e["to"] for e in clue["events"] if e["action"] == "status"][-5:] == [
         "pushed", "received", "verified", "case_filed", "closed"]
-    changes = [e.action for e in _audit(world.url, "clue.closed")]
+    changes = [e.action for e in _audit(client, world.url, "clue.closed")]
     assert changes == ["clue.closed"]
 
 
@@ -157,7 +158,7 @@ def test_the_server_escalates_an_unreceived_immediate_clue_on_its_own(store_url)
                 break
             time.sleep(0.05)
         assert _clue_unit(client, world, made["id"]) == "NT"  # up to 南通's city unit
-    escalations = _audit(world.url, "clue.escalate")
+    escalations = _audit(client, world.url, "clue.escalate")
     assert [(e.actor, e.object_id, e.detail["to"]) for e in escalations] == [
         ("system", str(made["id"]), "NT")]
 

@@ -95,6 +95,7 @@ def test_another_countys_clue_is_404_and_the_attempt_is_audited(world, client) -
     assert response.json() == {"detail": f"no clue {nanan}"}
     missing = client.get("/api/clues/99999", headers=as_user(world, "cc_officer"))
     assert missing.json() == {"detail": "no clue 99999"}  # the same answer: nothing to probe
+    client.app.state.audit.flush()
     with session_scope(open_store(world.url)) as s:
         denied = s.scalars(select(AuditEvent).where(AuditEvent.action == "denied")).all()
     assert [(e.actor, e.object_type, e.object_id) for e in denied] == [

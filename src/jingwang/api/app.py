@@ -23,6 +23,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from jingwang import __version__
 from jingwang.api.access import UnitTree
+from jingwang.api.auditlog import AuditLog
 from jingwang.api.deps import TokenTouches, utc_now
 from jingwang.api.ratelimit import SlidingWindowLimiter
 from jingwang.regions import IpLocator
@@ -66,6 +67,7 @@ def create_app(db_url: str | None = None, *, secret: str | None = None,
                   docs_url=None, redoc_url=None)
     app.state.engine = open_store(db_url)
     app.state.clock = clock
+    app.state.audit = AuditLog(app.state.engine)
     app.state.token_touches = TokenTouches()
     app.state.unit_tree = UnitTree()
     app.state.ip_reader = IpLocator.from_env()  # $JINGWANG_GEOIP_DB, when the user has one
@@ -108,7 +110,8 @@ def escalate_once(app: FastAPI) -> int:
 
 def _escalation_loop(every: float | None):
     """A lifespan that runs :func:`escalate_once` every ``every`` seconds (in a worker thread,
-    so the store's blocking calls do not hold up requests)."""
+    so the store's blocking calls do not hold up requests), and writes the queued audit events
+    when the server stops."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -130,6 +133,7 @@ def _escalation_loop(every: float | None):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await asyncio.to_thread(app.state.audit.close)  # write the reads still queued
 
     return lifespan
 

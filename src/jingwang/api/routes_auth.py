@@ -44,7 +44,7 @@ def login(body: Login, request: Request, session: DB) -> Me:
     user = session.scalars(select(User).where(User.username == body.username)).one_or_none()
     if not verify_password(user.password_hash if user else None, body.password) \
             or user is None or not user.active:
-        raise refuse(session, Principal(body.username, "public"), 401,
+        raise refuse(request, Principal(body.username, "public"), 401,
                      "wrong username or password", "login_failed", "user", body.username)
     request.session.clear()
     request.session[SESSION_USER] = user.id

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from jingwang.api.access import Principal
-from jingwang.api.deps import DB, RowId, StoreRouter, audit, refuse, require
+from jingwang.api.deps import DB, RowId, StoreRouter, audit, audit_read, refuse, require
 from jingwang.categories import CATEGORIES, CLUE_STATUSES, URGENCIES
 from jingwang.store.models import Case, Clue, Finding, Gang, Unit
 
@@ -86,7 +86,7 @@ def visible_clue(request: Request, session: Session, principal: Principal, clue_
                              or clue.unit_id in principal.reach(session)):
         return clue
     if clue is not None:
-        raise refuse(session, principal, 404, f"no clue {clue_id}", "denied", "clue", clue_id,
+        raise refuse(request, principal, 404, f"no clue {clue_id}", "denied", "clue", clue_id,
                      wanted=action)
     raise HTTPException(404, f"no clue {clue_id}")
 
@@ -99,7 +99,7 @@ def _unit(session: Session, code: str) -> Unit:
 
 
 @router.get("/clues", summary="The clue queue (an officer sees its own units' clues)")
-def list_clues(session: DB, principal: ClueReader,
+def list_clues(request: Request, session: DB, principal: ClueReader,
                status: Annotated[str | None, Query(max_length=16)] = None,
                unit: Annotated[str | None, Query(max_length=64)] = None,
                category: Annotated[str | None, Query(max_length=32)] = None,
@@ -123,7 +123,7 @@ def list_clues(session: DB, principal: ClueReader,
     rows = session.scalars(query.options(selectinload(Clue.unit)).order_by(*order)
                            .limit(limit).offset(offset)).all()
     if rows:
-        audit(session, principal, "read_pii", "clue", None, count=len(rows), list=True)
+        audit_read(request, principal, "clue", None, count=len(rows), list=True)
     return {"total": total, "items": [clue_dict(c) for c in rows]}
 
 
@@ -131,7 +131,7 @@ def list_clues(session: DB, principal: ClueReader,
 def get_clue(clue_id: RowId, request: Request, session: DB, principal: ClueReader
              ) -> dict[str, Any]:
     clue = visible_clue(request, session, principal, clue_id, "read")
-    audit(session, principal, "read_pii", "clue", clue_id)
+    audit_read(request, principal, "clue", clue_id)
     return clue_dict(clue, full=True)
 
 

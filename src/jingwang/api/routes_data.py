@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Query
+from fastapi import Depends, HTTPException, Query, Request
 from sqlalchemy import func, select
 
 from jingwang.api.access import Principal, shown
-from jingwang.api.deps import DB, RowId, StoreRouter, audit, require
+from jingwang.api.deps import DB, RowId, StoreRouter, audit_read, require
 from jingwang.indicators import KINDS
 from jingwang.indicators.kinds import PII_KINDS
 from jingwang.indicators.query import query_candidates
@@ -31,12 +31,12 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _audit_pii(session, principal: Principal, object_type: str, object_id: Any,
+def _audit_pii(request: Request, principal: Principal, object_type: str, object_id: Any,
                kinds: set[str], **detail: Any) -> None:
     """An audit event when ``principal`` was just shown unmasked PII of ``kinds``."""
     pii = sorted(kinds & PII_KINDS)
     if pii and principal.sees_pii:
-        audit(session, principal, "read_pii", object_type, object_id, kinds=pii, **detail)
+        audit_read(request, principal, object_type, object_id, kinds=pii, **detail)
 
 
 def _profile(principal: Principal, p) -> dict[str, Any]:
@@ -63,7 +63,7 @@ def _profile(principal: Principal, p) -> dict[str, Any]:
 
 
 @router.get("/indicators", summary="Search an indicator written in any form")
-def search_indicators(session: DB, principal: Searcher,
+def search_indicators(request: Request, session: DB, principal: Searcher,
                       q: Annotated[str, Query(min_length=1, max_length=512)],
                       kind: Annotated[str | None, Query(max_length=32)] = None,
                       limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict[str, Any]:
@@ -75,7 +75,7 @@ def search_indicators(session: DB, principal: Searcher,
     found = find_indicators(session, candidates) if candidates else []
     results = [_profile(principal, indicator_profile(session, ind.id, limit=limit))
                for ind in found]
-    _audit_pii(session, principal, "indicator", ",".join(str(i.id) for i in found),
+    _audit_pii(request, principal, "indicator", ",".join(str(i.id) for i in found),
                {i.kind for i in found}, query=q)
     return {"query": q,
             "read_as": [{"kind": k, "value": shown(principal, k, v)} for k, v in candidates],
@@ -83,17 +83,18 @@ def search_indicators(session: DB, principal: Searcher,
 
 
 @router.get("/indicators/{indicator_id}", summary="One indicator's profile")
-def get_indicator(indicator_id: RowId, session: DB, principal: Searcher) -> dict[str, Any]:
+def get_indicator(indicator_id: RowId, request: Request, session: DB, principal: Searcher
+                  ) -> dict[str, Any]:
     try:
         profile = indicator_profile(session, indicator_id)
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from exc
-    _audit_pii(session, principal, "indicator", indicator_id, {profile.indicator.kind})
+    _audit_pii(request, principal, "indicator", indicator_id, {profile.indicator.kind})
     return _profile(principal, profile)
 
 
 @router.get("/hits", summary="比中: every record sharing an indicator with a query or a case")
-def get_hits(session: DB, principal: Reader,
+def get_hits(request: Request, session: DB, principal: Reader,
              q: Annotated[str | None, Query(max_length=512)] = None,
              case: Annotated[str | None, Query(max_length=64)] = None,
              limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict[str, Any]:
@@ -107,7 +108,7 @@ def get_hits(session: DB, principal: Reader,
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from exc
     data = report.to_dict()
-    _audit_pii(session, principal, "hits", case or q,
+    _audit_pii(request, principal, "hits", case or q,
                {s.kind for h in report.hits for s in h.shared} | {x.kind for x in report.query})
     return data
 
@@ -123,7 +124,7 @@ def _finding(f: Finding, full: bool) -> dict[str, Any]:
 
 
 @router.get("/findings", summary="Detector findings, newest first")
-def list_findings(session: DB, principal: Reader,
+def list_findings(request: Request, session: DB, principal: Reader,
                   category: Annotated[str | None, Query(max_length=32)] = None,
                   min_score: Annotated[float, Query(ge=0, le=1)] = 0.0,
                   limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
@@ -134,16 +135,17 @@ def list_findings(session: DB, principal: Reader,
     rows = session.scalars(query.order_by(Finding.id.desc()).limit(limit).offset(offset))
     items = [_finding(f, full=False) for f in rows]
     if items:
-        audit(session, principal, "read_pii", "finding", None, count=len(items), list=True)
+        audit_read(request, principal, "finding", None, count=len(items), list=True)
     return {"total": total, "items": items}
 
 
 @router.get("/findings/{finding_id}", summary="One finding with its evidence and indicators")
-def get_finding(finding_id: RowId, session: DB, principal: Reader) -> dict[str, Any]:
+def get_finding(finding_id: RowId, request: Request, session: DB, principal: Reader
+                ) -> dict[str, Any]:
     finding = session.get(Finding, finding_id)
     if finding is None:
         raise HTTPException(404, f"no finding {finding_id}")
-    audit(session, principal, "read_pii", "finding", finding_id)
+    audit_read(request, principal, "finding", finding_id)
     return _finding(finding, full=True)
 
 
@@ -173,11 +175,11 @@ def list_cases(session: DB, principal: Reader,
 
 
 @router.get("/cases/{case_no}", summary="One case with its description and indicators")
-def get_case(case_no: str, session: DB, principal: Reader) -> dict[str, Any]:
+def get_case(case_no: str, request: Request, session: DB, principal: Reader) -> dict[str, Any]:
     case = session.scalars(select(Case).where(Case.case_no == case_no)).one_or_none()
     if case is None:
         raise HTTPException(404, f"no case {case_no!r}")
-    audit(session, principal, "read_pii", "case", case_no)
+    audit_read(request, principal, "case", case_no)
     return _case(case, full=True)
 
 
@@ -199,12 +201,12 @@ def list_gangs(session: DB, principal: Reader,
 
 
 @router.get("/gangs/{key}", summary="A gang: members, roles, cases, regions, chain links")
-def get_gang(key: str, session: DB, principal: Reader) -> dict[str, Any]:
+def get_gang(key: str, request: Request, session: DB, principal: Reader) -> dict[str, Any]:
     try:
         view = gang_view(session, key)
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from exc
-    _audit_pii(session, principal, "gang", view.key, {k for k, _, _ in view.indicators})
+    _audit_pii(request, principal, "gang", view.key, {k for k, _, _ in view.indicators})
     return view.as_dict()
 
 

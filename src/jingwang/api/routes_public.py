@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from jingwang.api.access import Principal
-from jingwang.api.deps import DB, StoreRouter, audit, now, require
+from jingwang.api.deps import DB, StoreRouter, audit_read, now, require
 from jingwang.categories import CATEGORIES
 from jingwang.ingest.records import TextRecord
 from jingwang.ingest.text import ingest_text
@@ -60,14 +60,15 @@ def send_report(body: ReportIn, request: Request, session: DB) -> ReportOut:
 
 
 @router.get("/reports", summary="Citizen reports, newest first")
-def list_reports(session: DB, principal: Annotated[Principal, Depends(require("data.read"))],
+def list_reports(request: Request, session: DB,
+                 principal: Annotated[Principal, Depends(require("data.read"))],
                  limit: Annotated[int, Query(ge=1, le=500)] = 50,
                  offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
     total = session.scalar(select(func.count(Report.id)))
     rows = session.scalars(select(Report).order_by(Report.received_at.desc(), Report.id.desc())
                            .limit(limit).offset(offset)).all()
     if rows:
-        audit(session, principal, "read_pii", "report", None, count=len(rows), list=True)
+        audit_read(request, principal, "report", None, count=len(rows), list=True)
     return {"total": total, "items": [
         {"record_id": r.record_id, "text": r.text, "category": r.category,
          "region_code": r.region_code, "contact": r.contact,
