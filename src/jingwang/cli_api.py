@@ -25,6 +25,10 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option("--workers", help="Worker processes.")] = 1,
+    escalate_every: Annotated[float, typer.Option(
+        "--escalate-every", help="Seconds between escalation rounds (0: none).")] = 60.0,
+    access_log: Annotated[bool, typer.Option(
+        "--access-log/--no-access-log", help="Log every request.")] = True,
     version: VersionOpt = False,
 ) -> None:
     """Run the REST API (and, later, the console) with uvicorn; OpenAPI at /openapi.json."""
@@ -32,11 +36,20 @@ def serve(
 
     import uvicorn
 
-    open_engine(ctx)  # fails with one clear line when the store is missing or not initialised
+    from jingwang.clues.escalator import Escalator
+
+    engine = open_engine(ctx)  # one clear line when the store is missing or not initialised
     os.environ["JINGWANG_DB"] = db_url(ctx)
-    out.print(f"jingwang API on http://{host}:{port}/  (docs: /docs, spec: /openapi.json)")
-    uvicorn.run("jingwang.api.server:app", host=host, port=port, workers=workers,
-                log_level="info", factory=False)
+    out.print(f"jingwang API on http://{host}:{port}/  (docs: /docs, spec: /openapi.json); "
+              f"overdue clues escalated every {escalate_every:g} s")
+    # One escalator for the store, here, whatever the number of workers.
+    escalator = Escalator(engine, escalate_every).start() if escalate_every > 0 else None
+    try:
+        uvicorn.run("jingwang.api.server:app", host=host, port=port, workers=workers,
+                    log_level="info", access_log=access_log)
+    finally:
+        if escalator is not None:
+            escalator.stop()
 
 
 @users_app.command("add")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 import secrets
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from jingwang.api.access import UnitTree
 from jingwang.api.auditlog import AuditLog
 from jingwang.api.deps import TokenTouches, utc_now
 from jingwang.api.ratelimit import SlidingWindowLimiter
+from jingwang.clues.escalator import Escalator
 from jingwang.regions import IpLocator
 from jingwang.store.db import open_store
 from jingwang.store.errors import Duplicate, InvalidTransition, NotFound
@@ -54,14 +54,14 @@ def create_app(db_url: str | None = None, *, secret: str | None = None,
     """The API over the store at ``db_url`` (which must be initialised).
 
     ``clock`` is injected so tests can move time (deadlines, escalation); ``report_rate`` and
-    ``login_rate`` are per-address limits a minute; with ``escalate_every`` (seconds) the server
-    moves overdue clues up to the parent unit on its own (`jingwang serve` does, every minute:
-    an ``immediate`` clue has 15 minutes).
+    ``login_rate`` are per-address limits a minute; with ``escalate_every`` (seconds) the app
+    moves overdue clues up to the parent unit on its own (`jingwang serve` runs one escalator
+    of its own instead, whatever its number of workers).
     """
     from jingwang.api import routes_admin, routes_auth, routes_clues, routes_data, routes_public
 
     app = FastAPI(title="jingwang 净网 API", version=__version__,
-                  lifespan=_escalation_loop(escalate_every),
+                  lifespan=_lifespan(escalate_every),
                   description="Clues, findings, indicators, cases, gangs, units and campaign "
                               "statistics of a jingwang knowledge store.",
                   docs_url=None, redoc_url=None)
@@ -83,56 +83,20 @@ def create_app(db_url: str | None = None, *, secret: str | None = None,
     return app
 
 
-ESCALATION_BATCH = 200
-
-
-def escalate_once(app: FastAPI) -> int:
-    """Escalate every overdue clue as of the app's clock, each on the audit trail, committing
-    every :data:`ESCALATION_BATCH` clues (a backlog must not hold SQLite's write lock for
-    seconds while requests wait); how many were escalated."""
-    from jingwang.clues import escalate_overdue
-    from jingwang.store.db import session_scope
-    from jingwang.store.directory import record_audit
-
-    total, moment = 0, app.state.clock()
-    while True:
-        with session_scope(app.state.engine) as session:
-            report = escalate_overdue(session, moment, limit=ESCALATION_BATCH)
-            for e in report.escalated:
-                record_audit(session, "system", "clue.escalate", "clue", e.clue_id,
-                             {"from": e.from_unit, "to": e.to_unit,
-                              "missed": e.missed.isoformat()})
-        total += len(report.escalated)
-        # A batch that moved none (all overdue at the top unit) or was not full ends the round.
-        if not report.escalated or len(report.escalated) + len(report.at_top) < ESCALATION_BATCH:
-            return total
-
-
-def _escalation_loop(every: float | None):
-    """A lifespan that runs :func:`escalate_once` every ``every`` seconds (in a worker thread,
-    so the store's blocking calls do not hold up requests), and writes the queued audit events
-    when the server stops."""
+def _lifespan(escalate_every: float | None):
+    """Start an :class:`~jingwang.clues.escalator.Escalator` on the app's clock when asked
+    (embedding and tests; `jingwang serve` runs its own, one per store); write the queued audit
+    events when the server stops."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
-        task = None
-        if every:
-            async def loop() -> None:
-                while True:
-                    try:
-                        await asyncio.to_thread(escalate_once, app)
-                    except Exception:  # a failed round is logged; the next one tries again
-                        logging.getLogger("jingwang.escalation").exception("escalation failed")
-                    await asyncio.sleep(every)
-
-            task = asyncio.create_task(loop())
+        escalator = Escalator(app.state.engine, escalate_every, app.state.clock).start() \
+            if escalate_every else None
         try:
             yield
         finally:
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            if escalator is not None:
+                await asyncio.to_thread(escalator.stop)
             await asyncio.to_thread(app.state.audit.close)  # write the reads still queued
 
     return lifespan
