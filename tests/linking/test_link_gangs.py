@@ -158,3 +158,24 @@ def test_edge_weights_add_one_record_at_a_time_in_any_order() -> None:
     shuffled = rng.permutation(500)
     assert repeated_sum(term[shuffled], times[shuffled]).tolist() == [expected[i]
                                                                       for i in shuffled]
+
+
+def test_a_member_named_in_laundering_cases_settles_payments_for_a_fraud_gang() -> None:
+    from jingwang.linking.run import indicator_categories, to_gangs
+
+    card = ("bank_card", "6222020928159013962")
+    extra = [("cases", "c5", [("wechat", "heiye_a1"), ("phone", "+8613812345678")]),
+             ("cases", "c6", [("wechat", "heiye_a1"), ("phone", "+8613812345678")]),
+             ("cases", "c3", [card]), ("cases", "c4", [card])]
+    table = _table(ADS + extra)
+    categories = {("cases", "c1"): "fraud", ("cases", "c5"): "fraud", ("cases", "c6"): "fraud",
+                  ("cases", "c3"): "money_laundering", ("cases", "c4"): "money_laundering"}
+    result = link_sightings(table)
+    gangs, _ = to_gangs(result, categories, {}, indicator_categories(table, categories))
+    gang_a = next(g for g in gangs if ("wechat", "heiye_a1", "perpetrator") in g.indicators)
+    roles = {(k, v): r for k, v, r in gang_a.indicators}
+    assert gang_a.role == "perpetrator" and gang_a.category == "fraud"
+    assert roles[card] == "payment_settlement"          # 2 laundering cases against 1 fraud
+    assert roles[("phone", "+8613812345678")] == "perpetrator"
+    assert dict(gang_a.cases)["c3"] == "payment_settlement"
+    assert dict(gang_a.cases)["c5"] == "perpetrator"

@@ -82,14 +82,37 @@ def is_gang(group: Group) -> bool:
     return group.record_count >= 2 and (len(group.indicators) >= 2 or group.record_count >= 3)
 
 
+def indicator_categories(sightings: pa.Table, categories: dict[tuple[str, str], str]
+                         ) -> dict[tuple[str, str], list[str]]:
+    """(kind, value) → the categories of the records (cases, findings) it is seen in: the
+    evidence of each member's own part, beside its gang's."""
+    if not categories or sightings.num_rows == 0:
+        return {}
+    (sources, ids), cats = zip(*categories.keys(), strict=True), list(categories.values())
+    filed = pa.table({"source": list(sources), "record_id": list(ids), "category": cats})
+    joined = sightings.select(["source", "record_id", "kind", "value"]).join(
+        filed, ["source", "record_id"], join_type="inner")
+    out: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for kind, value, category in zip(joined["kind"].to_pylist(), joined["value"].to_pylist(),
+                                     joined["category"].to_pylist(), strict=True):
+        out[(kind, value)].append(category)
+    return out
+
+
 def to_gangs(result: LinkResult, categories: dict[tuple[str, str], str],
-             regions: dict[str, str]) -> tuple[list[GangOut], list[tuple[str, str, float, int]]]:
-    """Gangs (groups big enough to be one) with roles, regions and links along the chain."""
+             regions: dict[str, str],
+             member_categories: dict[tuple[str, str], list[str]] | None = None
+             ) -> tuple[list[GangOut], list[tuple[str, str, float, int]]]:
+    """Gangs (groups big enough to be one) with roles, regions and links along the chain.
+
+    A member's role comes from the categories of its own records (`member_categories`) where it
+    has any — a 跑分 card named in laundering cases settles payments for the fraud gang it
+    serves — else it is the gang's; a case's role is that of its own category."""
     gangs: list[GangOut] = []
     for group in result.groups:
         if not is_gang(group):
             continue
-        gangs.append(_gang(group, categories, regions))
+        gangs.append(_gang(group, categories, regions, member_categories or {}))
     roles = {g.key: g.role for g in gangs}
     links = []
     for (a, b), (weight, ties) in sorted(result.links.items()):
@@ -100,13 +123,13 @@ def to_gangs(result: LinkResult, categories: dict[tuple[str, str], str],
 
 
 def _gang(group: Group, categories: dict[tuple[str, str], str],
-          regions: dict[str, str]) -> GangOut:
+          regions: dict[str, str],
+          member_cats: dict[tuple[str, str], list[str]]) -> GangOut:
     cats = [categories[r] for r in group.records if r in categories]
     role = group_role(cats, (k for k, _, _ in group.indicators))
     category = main_category(cats)
     cases = sorted(rid for src, rid in group.records if src in CASE_SOURCES)
     region_counts = Counter(regions[c] for c in cases if c in regions)
-    member_cats: dict[tuple[str, str], list[str]] = defaultdict(list)
     return GangOut(
         key=group.key, score=round(group.cohesion, 4), category=category, role=role,
         name=_name(group, category),
@@ -114,8 +137,9 @@ def _gang(group: Group, categories: dict[tuple[str, str], str],
                  "regions": dict(region_counts.most_common()), "cases": len(cases),
                  "indicators": len(group.indicators)},
         indicators=[(k, v, role_of_category(main_category(member_cats[(k, v)]))
-                     if member_cats[(k, v)] else role) for k, v, _ in group.indicators],
-        cases=[(c, role) for c in cases],
+                     if member_cats.get((k, v)) else role) for k, v, _ in group.indicators],
+        cases=[(c, role_of_category(categories[(src, c)]) if (src, c) in categories else role)
+               for src, c in sorted((s, r) for s, r in group.records if s in CASE_SOURCES)],
     )
 
 
@@ -134,7 +158,9 @@ def link_store(engine: Engine, exclusions: ExclusionList | None = None,
     started = time.perf_counter()
     sightings = load_sightings(engine)
     result = link_sightings(sightings, exclusions or default_exclusions(), resolution, con=con)
-    gangs, links = to_gangs(result, record_categories(engine), case_regions(engine))
+    categories = record_categories(engine)
+    gangs, links = to_gangs(result, categories, case_regions(engine),
+                            indicator_categories(sightings, categories))
     with session_scope(engine) as session:
         stored = replace_gangs(session, gangs, links)
     return LinkReport(records=result.records, indicators=len(result.membership),
