@@ -23,7 +23,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from jingwang import __version__
 from jingwang.api.access import UnitTree
 from jingwang.api.auditlog import AuditLog
-from jingwang.api.deps import TokenTouches, utc_now
+from jingwang.api.deps import CALLER_TTL_SECONDS, CallerCache, TokenTouches, utc_now
 from jingwang.api.ratelimit import SlidingWindowLimiter
 from jingwang.clues.escalator import Escalator
 from jingwang.regions import IpLocator
@@ -50,13 +50,15 @@ def session_secret() -> str:
 def create_app(db_url: str | None = None, *, secret: str | None = None,
                clock: Callable[[], datetime] = utc_now, report_rate: int = 10,
                login_rate: int = 20, https_only: bool = False,
-               escalate_every: float | None = None) -> FastAPI:
+               escalate_every: float | None = None,
+               caller_ttl: float = CALLER_TTL_SECONDS) -> FastAPI:
     """The API over the store at ``db_url`` (which must be initialised).
 
     ``clock`` is injected so tests can move time (deadlines, escalation); ``report_rate`` and
     ``login_rate`` are per-address limits a minute; with ``escalate_every`` (seconds) the app
     moves overdue clues up to the parent unit on its own (`jingwang serve` runs one escalator
-    of its own instead, whatever its number of workers).
+    of its own instead, whatever its number of workers); a token's or user's identity is kept
+    ``caller_ttl`` seconds, so a revoked token is refused within that time.
     """
     from jingwang.api import routes_admin, routes_auth, routes_clues, routes_data, routes_public
 
@@ -69,6 +71,7 @@ def create_app(db_url: str | None = None, *, secret: str | None = None,
     app.state.clock = clock
     app.state.audit = AuditLog(app.state.engine)
     app.state.token_touches = TokenTouches()
+    app.state.callers = CallerCache(caller_ttl)
     app.state.unit_tree = UnitTree()
     app.state.ip_reader = IpLocator.from_env()  # $JINGWANG_GEOIP_DB, when the user has one
     app.state.report_limiter = SlidingWindowLimiter(report_rate, 60.0)
