@@ -102,29 +102,29 @@ def indicator_profile(session: Session, indicator_id: int, limit: int = 50) -> I
         )
     ]
 
-    finding_ids = select(finding_indicators.c.finding_id).where(
-        finding_indicators.c.indicator_id == indicator_id
-    )
+    # The ids first, as lists: most indicators have no finding or case, and then the queries
+    # for them (and for their clues) are not sent at all.
+    all_finding_ids = list(session.scalars(select(finding_indicators.c.finding_id).where(
+        finding_indicators.c.indicator_id == indicator_id)))
+    all_case_ids = list(session.scalars(select(case_indicators.c.case_id).where(
+        case_indicators.c.indicator_id == indicator_id)))
     findings = list(
         session.scalars(
             select(Finding)
-            .where(Finding.id.in_(finding_ids))
+            .where(Finding.id.in_(all_finding_ids))
             .order_by(
                 func.coalesce(Finding.observed_at, Finding.created_at).desc(), Finding.id.desc()
             )
             .limit(limit)
         )
-    )
-    case_ids = select(case_indicators.c.case_id).where(
-        case_indicators.c.indicator_id == indicator_id
-    )
+    ) if all_finding_ids else []
     cases = list(
         session.scalars(
             select(Case)
-            .where(Case.id.in_(case_ids))
+            .where(Case.id.in_(all_case_ids))
             .order_by(Case.reported_at.desc().nulls_last(), Case.id.desc())
         )
-    )
+    ) if all_case_ids else []
 
     gangs: dict[int, GangLink] = {}
     for gang, role in session.execute(
@@ -134,19 +134,18 @@ def indicator_profile(session: Session, indicator_id: int, limit: int = 50) -> I
         .order_by(Gang.id)
     ):
         gangs[gang.id] = GangLink(gang, role)
-    for gang, role, via in session.execute(
+    via_cases = session.execute(
         select(Gang, GangMember.role, Case)
         .join(GangMember, GangMember.gang_id == Gang.id)
         .join(Case, GangMember.case_id == Case.id)
-        .where(Case.id.in_(case_ids))
+        .where(Case.id.in_(all_case_ids))
         .order_by(Gang.id, Case.id)
-    ):
+    ) if all_case_ids else []
+    for gang, role, via in via_cases:
         gangs.setdefault(gang.id, GangLink(gang, role, via))
 
     # Ids as lists, each condition only when it has ids: an OR of subqueries made PostgreSQL
     # scan every clue for each indicator shown, where each IN list uses its index.
-    all_finding_ids = list(session.scalars(finding_ids))
-    all_case_ids = list(session.scalars(case_ids))
     sources_of_clues = [column.in_(ids) for column, ids in (
         (Clue.finding_id, all_finding_ids), (Clue.case_id, all_case_ids),
         (Clue.gang_id, list(gangs))) if ids]

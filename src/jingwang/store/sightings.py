@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, case, func, select, text, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -260,11 +260,18 @@ def find_indicators(session: Session, pairs: Iterable[tuple[str, str]]) -> list[
     for kind, value in wanted:
         by_kind[kind].append(value)
     found: dict[tuple[str, str], Indicator] = {}
-    for kind, values in by_kind.items():
-        for chunk in _chunks(values, _CHUNK):
-            query = select(Indicator).where(Indicator.kind == kind, Indicator.value.in_(chunk))
-            for indicator in session.scalars(query):
-                found[(indicator.kind, indicator.value)] = indicator
+    if len(wanted) <= _CHUNK:
+        # One query for a search's few readings (a phone, a QQ and a WeChat id of one string):
+        # a round trip per kind was a third of a search's time on PostgreSQL.
+        conditions = [and_(Indicator.kind == kind, Indicator.value.in_(values))
+                      for kind, values in by_kind.items()]
+        queries = [select(Indicator).where(or_(*conditions))] if conditions else []
+    else:
+        queries = [select(Indicator).where(Indicator.kind == kind, Indicator.value.in_(chunk))
+                   for kind, values in by_kind.items() for chunk in _chunks(values, _CHUNK)]
+    for query in queries:
+        for indicator in session.scalars(query):
+            found[(indicator.kind, indicator.value)] = indicator
     return [found[pair] for pair in wanted if pair in found]
 
 
