@@ -3,8 +3,13 @@
 Reading: `read_ledger(path)` turns an AMLworld, AMLSim or native ledger (CSV or Parquet) into
 one canonical Arrow table (`LEDGER_SCHEMA`); `read_accounts(path)` does the same for an accounts
 table (`ACCOUNTS_SCHEMA`).  Layouts are declared in `layouts`, not coded per file.
+
+Detecting: `account_features(con, ledger)` computes per-account flow features as Ibis
+expressions (DuckDB by default); `score_accounts(con, ledger)` applies the declared rules
+(`Thresholds`: pass-through, 跑分 collection, fan-in, fan-out), each flag with a reason.
 """
 
+from jingwang.payments.features import account_features
 from jingwang.payments.layouts import (
     ACCOUNTS,
     AMLSIM,
@@ -21,7 +26,28 @@ from jingwang.payments.layouts import (
     detect_layout,
 )
 from jingwang.payments.ledger import ACCOUNTS_SCHEMA, LEDGER_SCHEMA, read_accounts, read_ledger
+from jingwang.payments.rules import TYPOLOGIES, Thresholds, score_accounts
 
-__all__ = ["ACCOUNTS", "ACCOUNTS_SCHEMA", "AMLSIM", "AMLSIM_SAMPLE", "AMLWORLD", "LAYOUTS",
-           "LEDGER_SCHEMA", "NATIVE", "AccountsLayout", "Const", "Label", "Layout", "Steps", "Time",
-           "detect_layout", "read_accounts", "read_ledger"]
+__all__ = [
+    "ACCOUNTS",
+    "ACCOUNTS_SCHEMA",
+    "AMLSIM",
+    "AMLSIM_SAMPLE",
+    "AMLWORLD",
+    "LAYOUTS",
+    "LEDGER_SCHEMA",
+    "NATIVE",
+    "TYPOLOGIES",
+    "AccountsLayout",
+    "Const",
+    "Label",
+    "Layout",
+    "Steps",
+    "Thresholds",
+    "Time",
+    "account_features",
+    "detect_layout",
+    "read_accounts",
+    "read_ledger",
+    "score_accounts",
+]
