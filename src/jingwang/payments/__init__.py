@@ -6,10 +6,18 @@ table (`ACCOUNTS_SCHEMA`).  Layouts are declared in `layouts`, not coded per fil
 
 Detecting: `account_features(con, ledger)` computes per-account flow features as Ibis
 expressions (DuckDB by default); `score_accounts(con, ledger)` applies the declared rules
-(`Thresholds`: pass-through, 跑分 collection, fan-in, fan-out), each flag with a reason.
+(`Thresholds`: pass-through, 跑分 collection, fan-in, fan-out), each flag with a reason;
+`identity_reuse(con, accounts)` finds accounts opened on one identity kit (四件套: shared ID card,
+phone or device) and in bursts.
 """
 
 from jingwang.payments.features import account_features
+from jingwang.payments.identities import (
+    IDENTITY_SCHEMA,
+    IDENTITY_TYPOLOGIES,
+    IdentityThresholds,
+    identity_reuse,
+)
 from jingwang.payments.layouts import (
     ACCOUNTS,
     AMLSIM,
@@ -34,12 +42,15 @@ __all__ = [
     "AMLSIM",
     "AMLSIM_SAMPLE",
     "AMLWORLD",
+    "IDENTITY_SCHEMA",
+    "IDENTITY_TYPOLOGIES",
     "LAYOUTS",
     "LEDGER_SCHEMA",
     "NATIVE",
     "TYPOLOGIES",
     "AccountsLayout",
     "Const",
+    "IdentityThresholds",
     "Label",
     "Layout",
     "Steps",
@@ -47,6 +58,7 @@ __all__ = [
     "Time",
     "account_features",
     "detect_layout",
+    "identity_reuse",
     "read_accounts",
     "read_ledger",
     "score_accounts",
