@@ -8,9 +8,16 @@ Detecting: `account_features(con, ledger)` computes per-account flow features as
 expressions (DuckDB by default); `score_accounts(con, ledger)` applies the declared rules
 (`Thresholds`: pass-through, 跑分 collection, fan-in, fan-out), each flag with a reason;
 `identity_reuse(con, accounts)` finds accounts opened on one identity kit (四件套: shared ID card,
-phone or device) and in bursts.
+phone or device) and in bursts; `cashout_flags(con, ledger)` flags the cash-out payments
+(structuring just under the 50,000 line, crypto off-ramps and cash after inflows).
 """
 
+from jingwang.payments.cashout import (
+    CASHOUT_TYPOLOGIES,
+    FLAGS_SCHEMA,
+    CashoutThresholds,
+    cashout_flags,
+)
 from jingwang.payments.features import account_features
 from jingwang.payments.identities import (
     IDENTITY_SCHEMA,
@@ -42,6 +49,8 @@ __all__ = [
     "AMLSIM",
     "AMLSIM_SAMPLE",
     "AMLWORLD",
+    "CASHOUT_TYPOLOGIES",
+    "FLAGS_SCHEMA",
     "IDENTITY_SCHEMA",
     "IDENTITY_TYPOLOGIES",
     "LAYOUTS",
@@ -49,6 +58,7 @@ __all__ = [
     "NATIVE",
     "TYPOLOGIES",
     "AccountsLayout",
+    "CashoutThresholds",
     "Const",
     "IdentityThresholds",
     "Label",
@@ -57,6 +67,7 @@ __all__ = [
     "Thresholds",
     "Time",
     "account_features",
+    "cashout_flags",
     "detect_layout",
     "identity_reuse",
     "read_accounts",
