@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from jingwang.api.tokens import issue_token
 from jingwang.categories import CATEGORIES
 from jingwang.indicators.canonical import is_cn_mobile
+from jingwang.indicators.checksums import luhn_valid
 from jingwang.indicators.query import query_candidates
 from jingwang.regions.divisions import all_divisions
 from jingwang.store.db import init_store, open_store, session_scope
@@ -122,15 +123,8 @@ def _units() -> tuple[list[tuple[Any, ...]], dict[str, int], list[int], dict[int
 
 
 def _luhn_digit(body: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
+    """The check digit that makes ``body`` + it pass the project's own Luhn check."""
+    return next(d for d in "0123456789" if luhn_valid(body + d))
 
 
 def _value(kind: str, rng: random.Random) -> str:

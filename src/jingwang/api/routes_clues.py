@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session, selectinload
 from jingwang.api.access import Principal
 from jingwang.api.deps import DB, RowId, StoreRouter, audit, audit_read, refuse, require
 from jingwang.categories import CATEGORIES, CLUE_STATUSES, URGENCIES
+from jingwang.clues import Outcome, open_clue, transition
+from jingwang.clues import forward as forward_clue
 from jingwang.store.models import Case, Clue, Finding, Gang, Unit
 
 router = StoreRouter(prefix="/api", tags=["clues"])
@@ -139,8 +141,6 @@ def get_clue(clue_id: RowId, request: Request, session: DB, principal: ClueReade
              "when no unit is named)")
 def create(body: ClueIn, request: Request, session: DB, principal: ClueCreator
            ) -> dict[str, Any]:
-    from jingwang.api import clue_service
-
     if body.category not in CATEGORIES:
         raise HTTPException(422, f"unknown category {body.category!r}")
     if body.urgency not in URGENCIES:
@@ -158,11 +158,10 @@ def create(body: ClueIn, request: Request, session: DB, principal: ClueCreator
         if gang is None:
             raise HTTPException(422, f"no gang {body.gang!r}")
     unit = _unit(session, body.unit) if body.unit else None
-    clue = clue_service.create(session, principal.username, title=body.title,
-                               category=body.category, urgency=body.urgency,
-                               description=body.description, unit=unit, finding=finding,
-                               case=case, gang=gang, now=request.app.state.clock(),
-                               ip_reader=request.app.state.ip_reader)
+    clue, _ = open_clue(session, body.title, body.category, principal.username,
+                        urgency=body.urgency, finding=finding, gang=gang, case=case, unit=unit,
+                        description=body.description, now=request.app.state.clock(),
+                        ip_reader=request.app.state.ip_reader)
     audit(session, principal, "clue.create", "clue", clue.id, unit=clue.unit.code
           if clue.unit else None, routing_reason=clue.routing_reason)
     return clue_dict(clue, full=True)
@@ -171,16 +170,14 @@ def create(body: ClueIn, request: Request, session: DB, principal: ClueCreator
 @router.post("/clues/{clue_id}/status", summary="Move a clue to its next status")
 def change_status(clue_id: RowId, body: StatusIn, request: Request, session: DB,
                   principal: ClueActor) -> dict[str, Any]:
-    from jingwang.api import clue_service
-
     clue = visible_clue(request, session, principal, clue_id, f"status:{body.to}")
     if body.to not in CLUE_STATUSES:
         raise HTTPException(422, f"unknown status {body.to!r}")
     if principal.unit_bound and body.to not in OFFICER_STATUSES:
         raise HTTPException(403, f"a unit officer may not set {body.to}")
-    clue_service.move(session, clue, body.to, principal.username, body.note,
-                      now=request.app.state.clock(), suspects_caught=body.suspects_caught,
-                      money_frozen=body.money_frozen, cases_solved=body.cases_solved)
+    transition(session, clue, body.to, principal.username, now=request.app.state.clock(),
+               note=body.note, outcome=Outcome(body.suspects_caught, body.money_frozen,
+                                               body.cases_solved))
     audit(session, principal, f"clue.{body.to}", "clue", clue_id, note=body.note)
     return clue_dict(clue, full=True)
 
@@ -188,12 +185,10 @@ def change_status(clue_id: RowId, body: StatusIn, request: Request, session: DB,
 @router.post("/clues/{clue_id}/forward", summary="Forward a clue to another unit")
 def forward(clue_id: RowId, body: ForwardIn, request: Request, session: DB,
             principal: ClueActor) -> dict[str, Any]:
-    from jingwang.api import clue_service
-
     clue = visible_clue(request, session, principal, clue_id, "forward")
     target = _unit(session, body.unit)
-    clue_service.forward(session, clue, target, principal.username, body.note,
-                         now=request.app.state.clock())
+    forward_clue(session, clue, target, principal.username, body.note,
+                 now=request.app.state.clock())
     audit(session, principal, "clue.forward", "clue", clue_id, to=target.code, note=body.note)
     return clue_dict(clue, full=True)
 
