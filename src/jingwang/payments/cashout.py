@@ -36,7 +36,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from jingwang.payments.ledger import LEDGER_SCHEMA
+from jingwang.payments.ledger import LEDGER_SCHEMA, register_table
 
 
 @dataclass(frozen=True)
@@ -153,9 +153,7 @@ def cashout_flags(con: ibis.BaseBackend | None, ledger: ir.Table | pa.Table,
     con = con if con is not None else ibis.duckdb.connect()
     th = thresholds or CashoutThresholds()
     if isinstance(ledger, pa.Table):
-        ledger = con.create_view("jingwang_ledger",
-                                 ibis.memtable(ledger.select(LEDGER_SCHEMA.names)),
-                                 overwrite=True)
+        ledger = register_table(con, "jingwang_ledger", ledger.select(LEDGER_SCHEMA.names))
     hits: dict[str, dict] = {}
     for name in CASHOUT_TYPOLOGIES:
         for row in con.to_pyarrow(RULES[name](ledger, th)).to_pylist():

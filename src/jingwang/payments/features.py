@@ -1,14 +1,14 @@
-"""Per-account flow features of a canonical ledger as Ibis expressions (DuckDB here, Spark later).
+"""Per-account flow features of a canonical ledger as Ibis expressions (DuckDB or Spark).
 
 `account_features(con, ledger)` gives one row per account seen as payer or payee:
 
 - n_in, n_out: inbound and outbound transfers; payers, payees: distinct counterparties (fan-in,
-  fan-out); sum_in, sum_out; median_in: the median inbound amount (approximate on Spark);
+  fan-out); sum_in, sum_out; median_in: the median inbound amount;
 - first_in, last_in, first_out, last_out: timestamps;
 - mean_dwell_h, median_dwell_h: for each outbound transfer made after some inbound one, the hours
   since the latest inbound transfer before it (ties in time count the inbound one as first),
-  averaged (and the median, approximate on Spark) over those outbound transfers.  One window pass,
-  no self-join.  Null when the account never pays out after being paid;
+  averaged (and the median) over those outbound transfers.  One window pass, no self-join.
+  Null when the account never pays out after being paid;
 - swept_share: the outbound amount sent within `sweep_hours` of the latest inbound transfer, as
   a share of sum_in (how much of what came in left quickly);
 - commission: 1 - sum_out / sum_in (null without inbound money): a pass-through card keeps a
@@ -18,6 +18,10 @@
   window: a sliding distinct count has no cheap backend-neutral form; a burst straddling an hour
   boundary is split in two).
 
+Medians are exact on both engines (the mean of the two middle values for an even count):
+DuckDB's approximate median (a t-digest) and Spark's (percentile_approx, one of the values) differ
+enough to change rule scores and the medians quoted in reasons.
+
 Self-transfers (src == dst) are left out.  Amounts are summed as given, whatever the currency
 (the ledger's amount is the amount paid).
 """
@@ -25,6 +29,7 @@ Self-transfers (src == dst) are left out.  Amounts are summed as given, whatever
 from __future__ import annotations
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import ibis.selectors as s
 
@@ -38,6 +43,14 @@ def _sides(ledger: ir.Table) -> tuple[ir.Table, ir.Table]:
     inbound = t.select(account=t.dst, cp=t.src, ts=t.ts, amount=t.amount)
     outbound = t.select(account=t.src, cp=t.dst, ts=t.ts, amount=t.amount)
     return inbound, outbound
+
+
+def _utc(ts: ir.TimestampValue) -> ir.TimestampValue:
+    """`ts` typed as a UTC timestamp.  DuckDB's already is; Ibis types Spark's TIMESTAMP (an
+    instant, shown in the session zone, UTC in `linking.engines`) as zone-less, so its results
+    would come back as naive times: the cast (a no-op in Spark) makes them UTC as on DuckDB."""
+    t = ts.type()
+    return ts if t.timezone is not None else ts.cast(dt.Timestamp(timezone="UTC", scale=t.scale))
 
 
 def dwell_legs(ledger: ir.Table) -> ir.Table:
@@ -65,7 +78,7 @@ def account_features(con: ibis.BaseBackend, ledger: ir.Table, small_amount: floa
     inbound, outbound = _sides(ledger)
     ins = inbound.group_by("account").aggregate(
         n_in=inbound.count(), payers=inbound.cp.nunique(), sum_in=inbound.amount.sum(),
-        median_in=inbound.amount.approx_median(),
+        median_in=inbound.amount.median(),
         small_share=(inbound.amount < small_amount).cast("float64").mean(),
         first_in=inbound.ts.min(), last_in=inbound.ts.max())
     outs = outbound.group_by("account").aggregate(
@@ -73,7 +86,7 @@ def account_features(con: ibis.BaseBackend, ledger: ir.Table, small_amount: floa
         first_out=outbound.ts.min(), last_out=outbound.ts.max())
     d = dwell_legs(ledger)
     dwell = d.group_by("account").aggregate(
-        mean_dwell_h=d.dwell_h.mean(), median_dwell_h=d.dwell_h.approx_median(),
+        mean_dwell_h=d.dwell_h.mean(), median_dwell_h=d.dwell_h.median(),
         swept=ibis.ifelse(d.dwell_h <= sweep_hours, d.amount, 0.0).sum())
     hour = inbound.mutate(hour=inbound.ts.truncate("h"))
     per_hour = hour.group_by(["account", "hour"]).aggregate(p=hour.cp.nunique())
@@ -92,7 +105,8 @@ def account_features(con: ibis.BaseBackend, ledger: ir.Table, small_amount: floa
         n_in=f.n_in.fill_null(0), n_out=f.n_out.fill_null(0),
         payers=f.payers.fill_null(0), payees=f.payees.fill_null(0),
         sum_in=sum_in, sum_out=sum_out, median_in=f.median_in,
-        first_in=f.first_in, last_in=f.last_in, first_out=f.first_out, last_out=f.last_out,
+        first_in=_utc(f.first_in), last_in=_utc(f.last_in),
+        first_out=_utc(f.first_out), last_out=_utc(f.last_out),
         mean_dwell_h=f.mean_dwell_h, median_dwell_h=f.median_dwell_h,
         swept_share=ibis.ifelse(has_in, f.swept.fill_null(0.0) / sum_in, ibis.null("float64")),
         commission=ibis.ifelse(has_in, 1.0 - sum_out / sum_in, ibis.null("float64")),

@@ -29,7 +29,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from jingwang.linking.graph import connected_components, materialise
-from jingwang.payments.ledger import ACCOUNTS_SCHEMA
+from jingwang.payments.ledger import ACCOUNTS_SCHEMA, register_table
 from jingwang.regions.attribution import mask
 
 
@@ -176,9 +176,8 @@ def identity_reuse(con: ibis.BaseBackend | None, accounts: ir.Table | pa.Table,
     con = con if con is not None else ibis.duckdb.connect()
     th = thresholds or IdentityThresholds()
     if isinstance(accounts, pa.Table):
-        accounts = con.create_view("jingwang_accounts",
-                                   ibis.memtable(accounts.select(ACCOUNTS_SCHEMA.names)),
-                                   overwrite=True)
+        accounts = register_table(con, "jingwang_accounts",
+                                  accounts.select(ACCOUNTS_SCHEMA.names))
     t = identity_table(con, accounts, th)
     t = t.mutate(flagged=t.cluster_size >= th.min_accounts)
     t = t.order_by([ibis.desc("flagged"), ibis.desc("cluster_size"), "cluster", "account"])

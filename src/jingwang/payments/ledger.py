@@ -18,6 +18,8 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+import ibis
+import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -353,6 +355,28 @@ def read_accounts(path: str | Path, layout: AccountsLayout = ACCOUNTS) -> pa.Tab
                _source(table, layout.owner_name, n), _source(table, layout.registration_phone, n),
                _source(table, layout.device, n), opened_at, _source(table, layout.bank, n)]
     return pa.Table.from_arrays([_chunked(c) for c in columns], schema=ACCOUNTS_SCHEMA)
+
+
+def register_table(con: ibis.BaseBackend, name: str, table: pa.Table) -> ir.Table:
+    """`table` as the view `name` on `con` (replacing any of that name), for the detectors.
+
+    DuckDB reads the Arrow table where it lies.  Spark is handed the Arrow table itself: Ibis'
+    in-memory tables reach Spark through pandas, where a missing string becomes NaN and arrives
+    as the text 'NaN' (every account without a phone would share the phone 'NaN')."""
+    if con.name != "pyspark":
+        return con.create_view(name, ibis.memtable(table), overwrite=True)
+    import pyspark
+
+    session = con._session
+    if int(pyspark.__version__.split(".")[0]) >= 4:
+        frame = session.createDataFrame(table)
+    else:  # PySpark 3.5 takes no Arrow table: rows, with None for null, and the schema
+        from ibis.backends.pyspark.datatypes import PySparkSchema
+
+        schema = PySparkSchema.from_ibis(ibis.Schema.from_pyarrow(table.schema))
+        frame = session.createDataFrame(table.to_pylist(), schema=schema)
+    frame.createOrReplaceTempView(name)
+    return con.table(name)
 
 
 def _chunked(col: Array) -> pa.ChunkedArray:

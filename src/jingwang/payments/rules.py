@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jingwang.payments.features import SMALL_AMOUNT, SWEEP_HOURS, account_features
-from jingwang.payments.ledger import LEDGER_SCHEMA
+from jingwang.payments.ledger import LEDGER_SCHEMA, register_table
 
 
 @dataclass(frozen=True)
@@ -163,9 +163,7 @@ def score_accounts(con: ibis.BaseBackend | None, ledger: ir.Table | pa.Table,
     con = con if con is not None else ibis.duckdb.connect()
     th = thresholds or Thresholds()
     if isinstance(ledger, pa.Table):
-        ledger = con.create_view("jingwang_ledger",
-                                 ibis.memtable(ledger.select(LEDGER_SCHEMA.names)),
-                                 overwrite=True)
+        ledger = register_table(con, "jingwang_ledger", ledger.select(LEDGER_SCHEMA.names))
     conds = rule_conditions(account_features(con, ledger), th)   # only for the counts
     t = rule_table(con, ledger, th)
     share = [t[f"{name}_met"].cast("float64") / len(conds[name]) for name in TYPOLOGIES]
