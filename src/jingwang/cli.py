@@ -256,12 +256,13 @@ def _print_profile(r: dict) -> None:
             out.print(f"  {key}: {json.dumps(r[key], ensure_ascii=False, default=str)}")
 
 
-# The other commands (import, hits, link, gang, simulate, demo, evaluate) register themselves on
-# the same app.
+# The other commands (import, hits, link, gang, scan, simulate, demo, evaluate) register
+# themselves on the same app.
 import jingwang.cli_api  # noqa: E402
 import jingwang.cli_cases  # noqa: E402
 import jingwang.cli_clues  # noqa: E402
 import jingwang.cli_link  # noqa: E402
+import jingwang.cli_payments  # noqa: E402
 import jingwang.cli_world  # noqa: E402, F401
 
 

@@ -113,6 +113,12 @@ def _print_link(report: LinkReport) -> None:
 
 def _print_demo(result: DemoResult) -> None:
     out.print(f"store: {display_url(result.db_url)}")
+    if result.payments is not None and result.payments_stored is not None:
+        scan = result.payments
+        out.print(f"ledger: {scan.transactions.num_rows:,} transactions scanned, "
+                  f"{scan.flagged_transactions:,} flagged, {scan.flagged_accounts:,} accounts "
+                  f"flagged, {scan.structures.num_rows:,} structures; "
+                  f"{result.payments_stored.findings:,} payment findings stored")
     assert result.evaluation is not None
     _print_evaluation(result.evaluation)
     table = Table(title="indicators seen in the most sources (比中 preview)")
@@ -179,6 +185,9 @@ def evaluate(
         "--posts-source", help="Source name the world's posts were ingested under.")] = "posts",
     cases_source: Annotated[str, typer.Option(
         "--cases-source", help="Source name the world's cases were ingested under.")] = "cases",
+    ledger_source: Annotated[str, typer.Option(
+        "--ledger-source", help="Source name the world's ledger was scanned under "
+        "(`jingwang scan payments --source`).")] = "ledger",
     version: VersionOpt = False,
 ) -> None:
     """Score what the store holds for a simulated world against its truth/."""
@@ -189,4 +198,4 @@ def evaluate(
     engine = open_engine(ctx)
     out.print(f"world {world} (seed {truth.manifest.get('seed')}, "
               f"{truth.manifest.get('scale')}) against {display_url(db_url(ctx))}")
-    _print_evaluation(evaluate_store(truth, engine, posts_source, cases_source))
+    _print_evaluation(evaluate_store(truth, engine, posts_source, cases_source, ledger_source))

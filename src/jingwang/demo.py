@@ -17,9 +17,12 @@ from jingwang.clues import MakeReport, UnitImportReport, make_clues, seed_demo_u
 from jingwang.evaluate.truth import load_truth
 from jingwang.evaluate.world import Evaluation, evaluate_store
 from jingwang.ingest.cases import CaseImportReport, import_cases
+from jingwang.ingest.ledgers import StoredScan, store_scan
 from jingwang.ingest.records import read_text_records
 from jingwang.ingest.text import IngestReport, ingest_text
 from jingwang.linking.run import LinkReport, link_store
+from jingwang.payments import read_accounts, read_ledger
+from jingwang.payments.scan import Scan, load_model, scan_ledger
 from jingwang.simulate.regions import REGION_CODES
 from jingwang.simulate.run import Manifest, Progress, simulate_world
 from jingwang.store.db import init_store, open_store, session_scope
@@ -58,6 +61,8 @@ class DemoResult:
     recurring: list[tuple[str, str, int, int]] = field(default_factory=list)
     recurring_gangs: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     cases: CaseImportReport | None = None
+    payments: Scan | None = None
+    payments_stored: StoredScan | None = None
     linked: LinkReport | None = None
     units: UnitImportReport | None = None
     clues: MakeReport | None = None
@@ -79,6 +84,20 @@ def _clues(engine, result: DemoResult) -> None:
         result.clue_rows = [(c.id, c.urgency, c.status, c.category,
                              c.unit.name if c.unit else "-", c.routing_reason or "")
                             for c in clues[:8]]
+
+
+def _payments(engine, world_dir: Path, result: DemoResult) -> None:
+    """Scan the world's ledger (rules, structures, identity kits, the shipped model) and store
+    the findings under source `ledger`, before linking joins the cards to the gangs."""
+    ledger = world_dir / "ledger"
+    if not (ledger / "transactions.parquet").exists():
+        return
+    registry = read_accounts(str(ledger / "accounts.parquet"))
+    scan = scan_ledger(read_ledger(str(ledger / "transactions.parquet")), registry,
+                       model=load_model())
+    result.payments = scan
+    result.payments_stored = store_scan(engine, scan.accounts, scan.structures, "ledger",
+                                        scan.identities, registry)
 
 
 def default_demo_db(out: Path) -> str:
@@ -118,6 +137,7 @@ def run_demo(out: Path, seed: int = 7, scale: str = "small", db_url: str | None 
         result.cases = import_cases(session, str(world_dir / CASES))
     if on_cases is not None:
         on_cases(result.cases)
+    _payments(engine, world_dir, result)
     result.linked = link_store(engine)
     if on_link is not None:
         on_link(result.linked)

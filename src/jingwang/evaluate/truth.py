@@ -24,6 +24,7 @@ class Truth:
     post_indicators: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     case_gangs: dict[str, str] = field(default_factory=dict)
     case_indicators: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    account_roles: dict[str, str] = field(default_factory=dict)   # ledger account → role
 
     def gang_of_indicator(self) -> dict[tuple[str, str], set[str]]:
         """(kind, value) → the gangs that use it."""
@@ -60,4 +61,6 @@ def load_truth(root: Path | str) -> Truth:
         truth.case_indicators[row["case_id"]] = set()
     for row in _rows(truth_dir / "case_indicators.csv"):
         truth.case_indicators[row["case_id"]].add((row["kind"], row["value"]))
+    if (truth_dir / "accounts.csv").exists():
+        truth.account_roles = {r["account"]: r["role"] for r in _rows(truth_dir / "accounts.csv")}
     return truth

@@ -16,7 +16,7 @@ from jingwang.categories import CATEGORIES
 from jingwang.evaluate.metrics import PRF, bcubed, set_prf
 from jingwang.evaluate.truth import Truth
 from jingwang.store.db import session_scope
-from jingwang.store.models import Gang, GangMember, Indicator
+from jingwang.store.models import Finding, Gang, GangMember, Indicator
 from jingwang.store.repository import iter_source_sightings
 
 
@@ -57,8 +57,11 @@ def _triples(truth_map: dict[str, set[tuple[str, str]]]) -> set[tuple[str, str, 
     return {(rid, kind, value) for rid, pairs in truth_map.items() for kind, value in pairs}
 
 
+LAUNDERING_ROLES = ("collection", "pass_through", "consolidation")
+
+
 def evaluate_store(truth: Truth, engine: Engine, posts_source: str = "posts",
-                   cases_source: str = "cases") -> Evaluation:
+                   cases_source: str = "cases", ledger_source: str = "ledger") -> Evaluation:
     """Every score that can be computed from what the store holds."""
     result = Evaluation()
     posts = _stored(engine, posts_source)
@@ -72,6 +75,7 @@ def evaluate_store(truth: Truth, engine: Engine, posts_source: str = "posts",
     if cases:
         result.rows.append(DetectorScore("indicator extraction", "cases",
                                          set_prf(_triples(truth.case_indicators), cases)))
+    result.rows.append(_payments_score(truth, engine, ledger_source))
     result.rows.append(_gang_score(truth, engine))
     result.categories = _per_category(truth, posts)
     return result
@@ -90,6 +94,23 @@ def _per_category(truth: Truth, stored: set[tuple[str, str, str]]) -> list[Categ
     return [CategoryRow(cat, gangs_by_cat[cat], posts_by_cat[cat], len(written[cat]),
                         len(written[cat] & found_pairs))
             for cat in CATEGORIES if gangs_by_cat[cat] or posts_by_cat[cat]]
+
+
+def _payments_score(truth: Truth, engine: Engine, source: str) -> DetectorScore:
+    """Accounts the ledger scan flagged (`payments` findings under `source`) against the
+    accounts whose true role is collection, pass-through or consolidation."""
+    with session_scope(engine) as session:
+        records = session.scalars(select(Finding.record_id).where(
+            Finding.detector == "payments", Finding.source == source)).all()
+    if not truth.account_roles:
+        return DetectorScore("payment channels", "accounts", note="the world has no ledger")
+    if not records:
+        return DetectorScore("payment channels", "accounts",
+                             note=f"no payment findings from source '{source}' "
+                                  "(jingwang scan payments)")
+    flagged = {r.removeprefix("account/") for r in records if r and r.startswith("account/")}
+    true = {a for a, role in truth.account_roles.items() if role in LAUNDERING_ROLES}
+    return DetectorScore("payment channels", "accounts", set_prf(true, flagged))
 
 
 def _gang_score(truth: Truth, engine: Engine) -> DetectorScore:

@@ -427,6 +427,20 @@ def canonical_eth(raw: str) -> str:
     return "0x" + body.lower()
 
 
+_PAYMENT_ACCOUNT = re.compile(r"[0-9A-Z][0-9A-Z._:@-]{2,63}")
+
+
+def canonical_payment_account(raw: str) -> str:
+    """An account number on a payment service or at a bank that is not a card number (a ledger's
+    account id: `8000EBD30`, `C1093826151`): spaces removed, upper case, 3–64 characters of
+    letters, digits and `._:@-`.  A Luhn-valid card number is a `bank_card` instead."""
+    text = re.sub(r"\s+", "", raw).upper()
+    if not _PAYMENT_ACCOUNT.fullmatch(text):
+        raise InvalidIndicator("payment_account", raw,
+                               "not 3-64 letters, digits or ._:@- starting with a letter or digit")
+    return text
+
+
 CANONICALIZERS: dict[str, Callable[[str], str]] = {
     "phone": canonical_phone,
     "qq": canonical_qq,
@@ -444,6 +458,7 @@ CANONICALIZERS: dict[str, Callable[[str], str]] = {
     "alipay": canonical_alipay,
     "app": canonical_app,
     "device": canonical_device,
+    "payment_account": canonical_payment_account,
 }
 assert set(CANONICALIZERS) == set(KINDS)
 

@@ -24,12 +24,14 @@ class IndicatorKind(StrEnum):
     ALIPAY = "alipay"
     APP = "app"
     DEVICE = "device"
+    PAYMENT_ACCOUNT = "payment_account"
 
 
 KINDS: tuple[str, ...] = tuple(k.value for k in IndicatorKind)
 
 # Personal data: masked for roles that may not see it (DESIGN.md).
-PII_KINDS: frozenset[str] = frozenset({"phone", "id_card", "bank_card", "email"})
+PII_KINDS: frozenset[str] = frozenset({"phone", "id_card", "bank_card", "email",
+                                       "payment_account"})
 
 KIND_LABELS_ZH: dict[str, str] = {
     "phone": "电话",
@@ -48,4 +50,5 @@ KIND_LABELS_ZH: dict[str, str] = {
     "alipay": "支付宝",
     "app": "APP",
     "device": "设备(IMEI)",
+    "payment_account": "支付账户",
 }

@@ -14,6 +14,16 @@ fans in to a few consolidation accounts and is partly cashed out (Bitcoin, cash,
 often in pieces just under 50,000 yuan.  Gang cards are opened in batches on identity kits (四件套)
 bought from a card dealer or taken from members: cards share an ID card, phone and handset.
 
+`write_ledger(..., style=LedgerStyle.hi())` writes a harder month, closer to AMLworld's HI
+ledgers: laundering is 0.1% of the rows, the gangs' cards also carry ordinary payments (as many
+as their laundering ones: a bought card keeps its seller's shopping), and benign look-alikes
+move money the way pass-through cards do (payroll and marketplace agents paid by merchants who
+pay many people within hours, keeping a fee of 0.1–1%).  Look-alike accounts are `agent` in
+the truth; half the merchants are quiet (paid by many, paying a supplier or two now and then,
+keeping the rest: a shop, not a collection card), and 3% of ordinary payments have a
+counterparty the ledger shows only once (someone at another bank).  The default style writes
+what it always wrote, byte for byte.
+
 All randomness comes from `world.rng("ledger")`; the month is cut into time slices of about
 `CHUNK_ROWS` rows, written one after another, so memory stays flat and a seed's bytes are fixed.
 """
@@ -85,6 +95,26 @@ BENIGN_FLOWS = (
 )
 
 
+@dataclass(frozen=True)
+class LedgerStyle:
+    """How hard the month is: the laundering share of rows, the ordinary payments each gang card
+    also makes (as a multiple of the laundering rows), and the benign look-alikes' share."""
+
+    laundering_share: float = LAUNDERING_SHARE
+    camouflage: float = 0.0
+    lookalike_share: float = 0.0
+    quiet_merchants: float = 0.0    # share of merchants that seldom pay anyone (keep takings)
+    one_off_share: float = 0.0      # share of ordinary rows with a counterparty seen only once
+
+    @classmethod
+    def hi(cls) -> LedgerStyle:
+        """AMLworld-HI-like: 0.1% laundering, camouflaged gang cards, look-alike agents, and
+        half the merchants quiet (many payers, a supplier or two paid now and then), and 3% of
+        ordinary payments with a counterparty seen once (a customer or payee at another bank)."""
+        return cls(laundering_share=0.001, camouflage=1.0, lookalike_share=0.004,
+                   quiet_merchants=0.5, one_off_share=0.03)
+
+
 @dataclass
 class Ring:
     """A fraud or gambling gang's money machine: where victims pay and where the money goes."""
@@ -111,6 +141,9 @@ class Book:
     people: int = 0
     merchants: tuple[int, int] = (0, 0)
     otc: list[int] = field(default_factory=list)
+    agents: list[int] = field(default_factory=list)   # benign look-alikes (payroll, escrow)
+    one_offs: list[int] = field(default_factory=list)  # accounts used for one payment each
+    gang_cards: list[int] = field(default_factory=list)
     cum: dict[str, np.ndarray] = field(default_factory=dict)  # cumulative activity weights
     usd_rate: np.ndarray | None = None                         # yuan per dollar, by day
 
@@ -240,6 +273,34 @@ def _open_book(world: World, rng: np.random.Generator, prng: random.Random) -> B
     _add_rings(book, world, prng, new_cards)
     book.usd_rate = np.round(7.1 + np.cumsum(rng.normal(0, 0.01, DAYS + 10)), 4)
     return book
+
+
+def _add_one_offs(book: Book, rng: np.random.Generator, n: int) -> None:
+    """n ordinary accounts, each to be used for a single payment."""
+    taken = {a[0] for a in book.accounts}
+    cards = bulk.distinct(rng, n, bulk.cards, taken)
+    id_cards = bulk.distinct(rng, n, bulk.id_cards, set())
+    phones = np.char.add("+86", bulk.distinct(rng, n, bulk.mobiles, set()))
+    imeis = bulk.distinct(rng, n, bulk.imeis, set())
+    names = np.array(list(ids.SURNAMES))[rng.integers(0, len(ids.SURNAMES), n)]
+    start = len(book.accounts)
+    book.accounts += zip(cards.tolist(), ["benign"] * n, [""] * n, names.tolist(),
+                         id_cards.tolist(), phones.tolist(), imeis.tolist(),
+                         ["2020-06-01"] * n, strict=True)
+    book.one_offs = list(range(start, start + n))
+
+
+def _add_agents(book: Book, rng: np.random.Generator, accounts: int) -> None:
+    """Benign payroll and payout agents: one per 2,000 accounts, at least 3."""
+    n = max(3, accounts // 2000)
+    taken = {a[0] for a in book.accounts}
+    cards = bulk.distinct(rng, n, bulk.cards, taken)
+    id_cards = bulk.distinct(rng, n, bulk.id_cards, set())
+    phones = np.char.add("+86", bulk.distinct(rng, n, bulk.mobiles, set()))
+    imeis = bulk.distinct(rng, n, bulk.imeis, set())
+    for i in range(n):
+        book.agents.append(book.add(str(cards[i]), "agent", "", (
+            f"代发服务{i:03d}", str(id_cards[i]), str(phones[i]), str(imeis[i])), "2024-01-15"))
 
 
 Row = tuple[int, int, int, int, int, int]   # minute, from, to, cents, format, received in USD
@@ -415,6 +476,56 @@ def _benign(book: Book, rng: np.random.Generator, lo: int, hi: int, n: int) -> d
     return _concat(parts)
 
 
+def _camouflage(book: Book, rng: np.random.Generator, rows: dict, n: int) -> None:
+    """Give n of the ordinary rows a gang card in place of a person (half as payer, half as
+    payee): a bought card keeps its seller's everyday payments."""
+    if not book.gang_cards or n <= 0:
+        return
+    cards = np.array(book.gang_cards)
+    for side in ("src", "dst"):
+        person = np.flatnonzero((rows[side] < book.people) & (rows["src"] != rows["dst"]))
+        pick = rng.choice(person, min(len(person), n // 2), replace=False)
+        rows[side][pick] = cards[rng.integers(0, len(cards), len(pick))]
+
+
+def _agents(book: Book, rng: random.Random, lo: int, hi: int, target: int) -> dict:
+    """Benign look-alikes: a merchant pays an agent a payroll or payout sum, and within hours
+    the agent pays it to many people, keeping a fee of 0.1–1% (like a pass-through card)."""
+    rows: list[Row] = []
+    m0 = book.merchants[0]
+    while book.agents and len(rows) < target:
+        agent = rng.choice(book.agents)
+        t = lo + rng.randrange(max(1, hi - lo))
+        payees = rng.sample(range(book.people), rng.randint(5, 40))
+        pay = [int(rng.lognormvariate(math.log(500_000), 0.5)) for _ in payees]
+        fee = rng.uniform(0.001, 0.01)
+        for _ in range(rng.randint(1, 3)):
+            rows.append((t, rng.randrange(m0, book.otc[0]), agent,
+                         int(sum(pay) / (1 - fee) / len(pay) * rng.uniform(0.5, 1.5)), ACH, 0))
+            t += rng.randint(1, 60)
+        t += rng.randint(30, 720)
+        for person, cents in zip(payees, pay, strict=True):
+            rows.append((t, agent, person, cents, ACH, 0))
+            t += rng.randint(0, 3)
+    a = np.array(rows, dtype=np.int64).reshape(-1, 6)
+    return {"t": a[:, 0], "src": a[:, 1], "dst": a[:, 2], "paid": a[:, 3] / 100,
+            "recv": a[:, 3] / 100, "pcur": np.zeros(len(a), np.int8),
+            "rcur": np.zeros(len(a), np.int8), "fmt": a[:, 4].astype(np.int8),
+            "lau": np.zeros(len(a), np.int8)}
+
+
+def _one_offs(book: Book, rng: np.random.Generator, rows: dict, n: int) -> None:
+    """Give n ordinary rows a counterparty used nowhere else (payer or payee, at random)."""
+    n = min(n, len(book.one_offs), len(rows["t"]))
+    if n <= 0:
+        return
+    pick = rng.choice(len(rows["t"]), n, replace=False)
+    fresh, book.one_offs = book.one_offs[:n], book.one_offs[n:]
+    payer = rng.random(n) < 0.5
+    rows["src"][pick[payer]] = np.array(fresh, np.int64)[payer]
+    rows["dst"][pick[~payer]] = np.array(fresh, np.int64)[~payer]
+
+
 def _concat(parts: list[dict]) -> dict:
     parts = [p for p in parts if p]
     return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
@@ -456,7 +567,8 @@ def _write_accounts(book: Book, used: np.ndarray, banks: np.ndarray, out_dir: Pa
 
 
 def write_ledger(world: World, out_dir: Path,
-                 progress: Callable[[int], None] | None = None) -> dict[str, int]:
+                 progress: Callable[[int], None] | None = None,
+                 style: LedgerStyle | None = None) -> dict[str, int]:
     """Write the world's month of transactions, its accounts and their truth under `out_dir`.
 
     `progress(rows)` is called with the number of rows just written after each chunk.
@@ -465,7 +577,19 @@ def write_ledger(world: World, out_dir: Path,
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     seed = world.rng("ledger").getrandbits(64)
+    style = style or LedgerStyle()
     book = _open_book(world, np.random.default_rng(seed), random.Random(seed))
+    if style.lookalike_share > 0:
+        _add_agents(book, np.random.default_rng([seed, 1]), world.scale.accounts)
+    book.gang_cards = [i for i, a in enumerate(book.accounts)
+                       if a[1] in ("collection", "pass_through", "consolidation")]
+    if style.one_off_share > 0:
+        _add_one_offs(book, np.random.default_rng([seed, 3]),
+                      round(world.scale.transactions * style.one_off_share) + 1)
+    if style.quiet_merchants > 0:
+        w = np.diff(book.cum["merchant_pays"], prepend=0.0)
+        quiet = np.random.default_rng([seed, 2]).random(len(w)) < style.quiet_merchants
+        book.cum["merchant_pays"] = np.cumsum(np.where(quiet, w * 0.01, w))
     banks = np.array([bulk.BINS.get(a[0][:6], (OTHER_BANK,))[0] for a in book.accounts], np.int64)
     numbers = pa.array([a[0] for a in book.accounts])
     used = np.zeros(len(book.accounts), bool)
@@ -479,9 +603,20 @@ def write_ledger(world: World, out_dir: Path,
         for k, quota in enumerate(_slice_rows(n, slices)):
             lo, hi = int(bounds[k]), int(bounds[k + 1])
             dirty = _laundering(book, random.Random(f"{seed}:{k}"), lo, hi,
-                                round(quota * LAUNDERING_SHARE))
-            rows = _concat([carry, dirty, _benign(book, np.random.default_rng([seed, k]), lo, hi,
-                                                  max(0, quota - len(dirty["t"])))])
+                                round(quota * style.laundering_share))
+            parts = [dirty]
+            if style.lookalike_share > 0:
+                parts.append(_agents(book, random.Random(f"{seed}:{k}:agents"), lo, hi,
+                                     round(quota * style.lookalike_share)))
+            benign = _benign(book, np.random.default_rng([seed, k]), lo, hi,
+                             max(0, quota - sum(len(p["t"]) for p in parts)))
+            if style.camouflage > 0:
+                _camouflage(book, np.random.default_rng([seed, k, 1]), benign,
+                            round(style.camouflage * len(dirty["t"])))
+            if style.one_off_share > 0:
+                _one_offs(book, np.random.default_rng([seed, k, 2]), benign,
+                          round(style.one_off_share * len(benign["t"])))
+            rows = _concat([carry, *parts, benign])
             order = np.argsort(rows["t"], kind="stable")
             cut = len(order) if k == slices - 1 else int(np.searchsorted(rows["t"][order], hi))
             carry = {key: v[order[cut:]] for key, v in rows.items()}
