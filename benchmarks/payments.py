@@ -35,6 +35,7 @@ from pathlib import Path
 import ibis
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from jingwang.payments import read_ledger
 from jingwang.payments.learned import (
@@ -70,10 +71,9 @@ class Prepared:
         self.y = self.features["label"].to_numpy(zero_copy_only=False).astype(np.int8)
         ts = self.features["ts"].cast(pa.int64()).to_numpy()
         self.split = temporal_split(ts)
-        rules = scan_ledger(ledger, con=ibis.duckdb.connect(), model=None).transactions
-        # scan output is in (ts, txn_id) order, as the features are
-        assert rules["txn_id"].equals(self.features["txn_id"])
-        self.rules = rules["flagged"].to_numpy(zero_copy_only=False)
+        rules = scan_ledger(ledger, model=None).transactions     # in the ledger's order
+        at = pc.index_in(self.features["txn_id"], value_set=rules["txn_id"]).to_numpy()
+        self.rules = rules["flagged"].to_numpy(zero_copy_only=False)[at]
 
     def x(self, columns) -> np.ndarray:
         return to_matrix(self.features, columns)

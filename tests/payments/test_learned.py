@@ -63,11 +63,11 @@ def test_features_of_a_pass_through_hop() -> None:
     assert hop["dst_out_ratio"] == pytest.approx(100 / 9_970)
     assert hop["src_commission"] == pytest.approx(0.003)
     assert hop["src_n_in"] == 1 and hop["src_payees"] == 1
-    assert hop["dst_in_24h"] == 1 and hop["src_out_24h"] == 1
+    assert hop["dst_in_day"] == 1 and hop["src_out_day"] == 1
     assert f["t0"]["dst_out_after_h"] == pytest.approx(0.5)
     assert f["t0"]["src_in_before_h"] is None                  # A was never paid
     assert f["t2"]["pair_count"] == 2 and f["t3"]["pair_count"] == 2
-    assert f["t3"]["src_out_24h"] == 2                           # 50 h and 60 h: within a day
+    assert f["t3"]["src_out_day"] == 2 and f["t3"]["src_payees_day"] == 1   # 50 h, 60 h: one day
     # raw features
     assert f["t0"]["round_100"] == 1 and f["t3"]["round_100"] == 0
     assert f["t3"]["has_cents"] == 1 and f["t0"]["has_cents"] == 0
@@ -75,7 +75,7 @@ def test_features_of_a_pass_through_hop() -> None:
     assert f["t0"]["weekday"] == 0                               # 2026-01-05 is a Monday
     assert f["t1"]["channel_code"] == 2 and f["t3"]["channel_code"] == 0   # unknown → 0
     assert f["t0"]["currency_code"] == 1
-    assert f["t4"]["self_transfer"] == 1 and f["t4"]["src_out_24h"] is None
+    assert f["t4"]["self_transfer"] == 1 and f["t4"]["src_out_day"] is None
     assert f["t1"]["same_bank"] == 1 and f["t0"]["same_bank"] == 0
     assert set(RAW_FEATURES + GRAPH_FEATURES) <= set(hop)
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -37,7 +38,10 @@ from jingwang.payments import (
     read_ledger,
     score_accounts,
 )
+from jingwang.payments.learned import raw_features, transaction_features
 from jingwang.payments.ledger import register_table
+from jingwang.payments.scan import load_model, scan_ledger
+from jingwang.payments.structures import STRUCTURE_TYPOLOGIES, structure_findings
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("pyspark") is None or shutil.which("java") is None,
@@ -228,3 +232,118 @@ def test_hand_built_ledgers_agree(duck_con, spark_con) -> None:
 
     # null identities must not link: through pandas, Spark would see them all as the text 'NaN'
     assert identity_reuse(spark_con, _accounts()).equals(identity_reuse(duck_con, _accounts()))
+
+
+# --- structures, the learned layer's features and the whole scan ------------------------------
+
+@pytest.fixture(scope="module")
+def scans(small, duck_con, spark_con):
+    """scan_ledger on each engine (ledger and accounts as Arrow tables), with one model: the
+    shipped one, loaded once (a training job may rewrite it meanwhile)."""
+    model = load_model()
+    if model is None:
+        pytest.skip("no shipped model")
+    _, ledger, accounts = small
+    return {con.name: scan_ledger(ledger, accounts, con=con, model=model)
+            for con in (duck_con, spark_con)}
+
+
+@pytest.fixture(scope="module")
+def duck_findings(small, duck_con) -> pa.Table:
+    return structure_findings(duck_con, small[1])
+
+
+def _assert_findings_agree(duck: pa.Table, spark: pa.Table) -> None:
+    """The same instances (typology, key, accounts, transactions, start, end and reason) in the
+    same order, their totals to 1e-9."""
+    assert spark.schema == duck.schema
+    assert spark.drop_columns(["total"]).equals(duck.drop_columns(["total"]))
+    for k, d, s in zip(duck["group_key"].to_pylist(), duck["total"].to_pylist(),
+                       spark["total"].to_pylist(), strict=True):
+        assert math.isclose(d, s, **EXACT_FLOAT), f"{k}: total {d} (duckdb) != {s} (spark)"
+
+
+def test_structure_findings_agree_on_a_simulated_ledger(duck_findings, scans) -> None:
+    # Spark's findings as scan_ledger found them (structure_findings on its ledger, which
+    # once ran the driver out of heap); the Arrow ledger passed directly is the next test's
+    typologies = set(duck_findings["typology"].to_pylist())
+    assert duck_findings.num_rows >= 10 and len(typologies) >= 3   # observed: 17 of 3 kinds
+    spark = scans["pyspark"].structures
+    _assert_findings_agree(duck_findings, spark.select(duck_findings.column_names))
+
+
+def test_hand_built_structures_agree(duck_con, spark_con) -> None:
+    # one instance of each typology among benign traffic (the structure tests' own ledger)
+    from test_structures import _ledger as structure_ledger
+    from test_structures import (
+        background,
+        bipartite_rows,
+        chain_rows,
+        cycle_rows,
+        gather_scatter_rows,
+        scatter_gather_rows,
+        stack_rows,
+    )
+
+    ledger = structure_ledger(background() + scatter_gather_rows() + gather_scatter_rows()
+                              + cycle_rows() + chain_rows() + bipartite_rows() + stack_rows())
+    duck = structure_findings(duck_con, ledger)
+    assert set(duck["typology"].to_pylist()) == set(STRUCTURE_TYPOLOGIES)
+    _assert_findings_agree(duck, structure_findings(spark_con, ledger))
+
+
+def test_transaction_features_agree_on_a_simulated_ledger(small, duck_findings, duck_con,
+                                                          spark_con) -> None:
+    view = {con: register_table(con, "jingwang_learned", small[1])
+            for con in (duck_con, spark_con)}
+    d, s = (con.to_pyarrow(transaction_features(con, view[con], structures=duck_findings)
+                           .order_by("txn_id")) for con in (duck_con, spark_con))
+    assert s.schema == d.schema
+    assert d.num_rows == small[1].num_rows
+    # ints exactly, floats to 1e-9 (sums over windows add in different orders), nulls alike
+    _assert_rows_agree(d.to_pylist(), s.to_pylist(), "txn_id")
+    assert d["src_in_before_h"].null_count > 1_000                     # not every payer was paid
+    assert sum(pc.sum(d[f"in_{n}"]).as_py() for n in STRUCTURE_TYPOLOGIES) > 50
+    assert len(set(d["hour"].to_pylist())) == 24 and len(set(d["weekday"].to_pylist())) == 7
+
+    # hours, weekdays and days are UTC whatever the Spark session's time zone
+    conf = spark_con._session.conf
+    zone = conf.get("spark.sql.session.timeZone")
+    cols = ["txn_id", "hour", "weekday"]
+    try:
+        conf.set("spark.sql.session.timeZone", "Asia/Kolkata")             # UTC+05:30
+        kolkata = spark_con.to_pyarrow(raw_features(view[spark_con]).select(cols)
+                                       .order_by("txn_id"))
+    finally:
+        conf.set("spark.sql.session.timeZone", zone)
+    assert kolkata.equals(d.select(cols))
+
+
+def test_scan_ledger_agrees_on_a_simulated_ledger(scans) -> None:
+    duck, spark = scans["duckdb"], scans["pyspark"]
+    assert duck.flagged_transactions >= 50 and duck.flagged_accounts >= 20  # observed: 403, 62
+
+    # transactions: the same rows in the same (ts, txn_id) order, flags and typologies
+    dt_, st = duck.transactions, spark.transactions
+    assert st.schema == dt_.schema
+    assert st.drop_columns(["score", "reason"]).equals(dt_.drop_columns(["score", "reason"]))
+    worst = max(abs(a - b) for a, b in zip(dt_["score"].to_pylist(), st["score"].to_pylist(),
+                                           strict=True))
+    assert worst <= 1e-6
+    for k, d, s in zip(dt_["txn_id"].to_pylist(), dt_["reason"].to_pylist(),
+                       st["reason"].to_pylist(), strict=True):
+        assert _same_sentence(d, s), f"{k}: reasons differ\n  duckdb: {d}\n  spark:  {s}"
+
+    # accounts, by name: a score tie broken by the last bit may order two accounts either way
+    da, sa = (t.sort_by("account") for t in (duck.accounts, spark.accounts))
+    assert sa.schema == da.schema
+    assert sa.drop_columns(["score", "reason"]).equals(da.drop_columns(["score", "reason"]))
+    for k, d, s, dr, sr in zip(da["account"].to_pylist(), da["score"].to_pylist(),
+                               sa["score"].to_pylist(), da["reason"].to_pylist(),
+                               sa["reason"].to_pylist(), strict=True):
+        assert abs(d - s) <= 1e-6, f"account {k}: score {d} (duckdb) != {s} (spark)"
+        assert _same_sentence(dr, sr), f"account {k}: reasons differ\n  {dr}\n  {sr}"
+
+    _assert_findings_agree(duck.structures, spark.structures)
+    assert spark.identities is not None and spark.identities.equals(duck.identities)
+    assert spark.model == duck.model

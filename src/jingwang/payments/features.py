@@ -53,27 +53,45 @@ def _utc(ts: ir.TimestampValue) -> ir.TimestampValue:
     return ts if t.timezone is not None else ts.cast(dt.Timestamp(timezone="UTC", scale=t.scale))
 
 
-def dwell_legs(ledger: ir.Table) -> ir.Table:
+def timed_legs(ledger: ir.Table) -> ir.Table:
+    """Every account's legs in time order, one window pass: (account, cp, row or txn_id, ts, secs,
+    amount, out: 0 inbound / 1 outbound, last_in_secs: the latest inbound leg at or before this
+    one, next_out_secs: the first outbound leg at or after it).  Ties in time put the inbound
+    leg first.  Worth keeping (`materialise`): features and rules both read it."""
+    t = ledger.filter(ledger.src != ledger.dst)
+    t = t.mutate(secs=t.ts.epoch_seconds())
+    key = "row" if "row" in ledger.columns else "txn_id"    # scan_ledger numbers the rows
+    cols = (key, "ts", "secs", "amount")
+    inbound = t.select(*cols, account=t.dst, cp=t.src, out=ibis.literal(0, "int8"))
+    outbound = t.select(*cols, account=t.src, cp=t.dst, out=ibis.literal(1, "int8"))
+    legs = inbound.union(outbound)
+    order = [legs.secs, legs.out, legs[key]]
+    before = ibis.window(group_by=legs.account, order_by=order, preceding=None, following=0)
+    after = ibis.window(group_by=legs.account, order_by=order, preceding=0, following=None)
+    is_in = legs.out == 0
+    return legs.mutate(
+        last_in_secs=ibis.ifelse(is_in, legs.secs, ibis.null("int64")).max().over(before),
+        next_out_secs=ibis.ifelse(~is_in, legs.secs, ibis.null("int64")).min().over(after))
+
+
+def dwell_legs(ledger: ir.Table, legs: ir.Table | None = None) -> ir.Table:
     """(account, ts, amount, dwell_h) for each outbound leg, dwell_h being the hours since the
-    account's latest inbound leg at or before it (null if none)."""
-    inbound, outbound = _sides(ledger)
-    legs = inbound.mutate(out=ibis.literal(0)).union(outbound.mutate(out=ibis.literal(1)))
-    legs = legs.mutate(secs=legs.ts.epoch_seconds())
-    w = ibis.window(group_by=legs.account, order_by=[legs.secs, legs.out, legs.cp, legs.amount],
-                    preceding=None, following=0)
-    last_in = ibis.ifelse(legs.out == 0, legs.secs, ibis.null("int64")).max().over(w)
-    legs = legs.mutate(last_in=last_in)
+    account's latest inbound leg at or before it (null if none).  `legs`: `timed_legs(ledger)`
+    when the caller keeps it."""
+    legs = legs if legs is not None else timed_legs(ledger)
     out = legs.filter(legs.out == 1)
     return out.select("account", "ts", "amount",
-                      dwell_h=(out.secs - out.last_in).cast("float64") / 3600.0)
+                      dwell_h=(out.secs - out.last_in_secs).cast("float64") / 3600.0)
 
 
 def account_features(con: ibis.BaseBackend, ledger: ir.Table, small_amount: float = SMALL_AMOUNT,
-                     sweep_hours: float = SWEEP_HOURS) -> ir.Table:
+                     sweep_hours: float = SWEEP_HOURS, legs: ir.Table | None = None
+                     ) -> ir.Table:
     """One row per account with the flow features above (see the module docstring).
 
     `con` is the backend the ledger lives on; it is not queried here (the result is an
-    expression), and is taken so every step has the same signature as the graph steps."""
+    expression), and is taken so every step has the same signature as the graph steps.
+    `legs` is `timed_legs(ledger)` when the caller keeps it."""
     del con
     inbound, outbound = _sides(ledger)
     ins = inbound.group_by("account").aggregate(
@@ -84,7 +102,7 @@ def account_features(con: ibis.BaseBackend, ledger: ir.Table, small_amount: floa
     outs = outbound.group_by("account").aggregate(
         n_out=outbound.count(), payees=outbound.cp.nunique(), sum_out=outbound.amount.sum(),
         first_out=outbound.ts.min(), last_out=outbound.ts.max())
-    d = dwell_legs(ledger)
+    d = dwell_legs(ledger, legs)
     dwell = d.group_by("account").aggregate(
         mean_dwell_h=d.dwell_h.mean(), median_dwell_h=d.dwell_h.median(),
         swept=ibis.ifelse(d.dwell_h <= sweep_hours, d.amount, 0.0).sum())

@@ -101,10 +101,12 @@ def rule_conditions(f: ir.Table, th: Thresholds) -> dict[str, list[ir.BooleanVal
     }
 
 
-def rule_table(con: ibis.BaseBackend, ledger: ir.Table, th: Thresholds | None = None) -> ir.Table:
-    """The features with, for each rule, `<rule>_met` (conditions met) and `<rule>` (all met)."""
+def rule_table(con: ibis.BaseBackend, ledger: ir.Table, th: Thresholds | None = None,
+               legs: ir.Table | None = None) -> ir.Table:
+    """The features with, for each rule, `<rule>_met` (conditions met) and `<rule>` (all met).
+    `legs` is `features.timed_legs(ledger)` when the caller keeps it."""
     th = th or Thresholds()
-    f = account_features(con, ledger, th.small_amount, th.sweep_hours)
+    f = account_features(con, ledger, th.small_amount, th.sweep_hours, legs)
     cols = {}
     for name, conds in rule_conditions(f, th).items():
         met = sum((c.fill_null(False).cast("int32") for c in conds), ibis.literal(0))
@@ -155,17 +157,19 @@ SCORES_SCHEMA = pa.schema([
 
 
 def score_accounts(con: ibis.BaseBackend | None, ledger: ir.Table | pa.Table,
-                   thresholds: Thresholds | None = None) -> pa.Table:
+                   thresholds: Thresholds | None = None,
+                   rules: ir.Table | None = None) -> pa.Table:
     """(account, score, flagged, typologies, reason) for every account, highest score first.
 
     `ledger` is an Ibis table on `con` or an Arrow table in `LEDGER_SCHEMA` (registered on
-    `con` as the view `jingwang_ledger`); `con` None means a fresh DuckDB connection."""
+    `con` as the view `jingwang_ledger`); `con` None means a fresh DuckDB connection.  `rules`
+    is `rule_table(con, ledger, thresholds)` when the caller has it already (kept, say)."""
     con = con if con is not None else ibis.duckdb.connect()
     th = thresholds or Thresholds()
     if isinstance(ledger, pa.Table):
         ledger = register_table(con, "jingwang_ledger", ledger.select(LEDGER_SCHEMA.names))
     conds = rule_conditions(account_features(con, ledger), th)   # only for the counts
-    t = rule_table(con, ledger, th)
+    t = rules if rules is not None else rule_table(con, ledger, th)
     share = [t[f"{name}_met"].cast("float64") / len(conds[name]) for name in TYPOLOGIES]
     best = ibis.greatest(*share)
     flagged = ibis.literal(False)

