@@ -28,6 +28,12 @@ def test_demo_simulates_ingests_and_scores(tmp_path: Path) -> None:
     assert scored.exit_code == 0, scored.output
     line = next(ln for ln in scored.output.splitlines() if "posts" in ln and "extraction" in ln)
     assert "1.000" in line  # the simulated posts follow the extraction contract
+    # the ledger was scanned and its flagged accounts scored against the truth
+    assert "ledger: 20,000 transactions scanned" in out
+    line = next(ln for ln in scored.output.splitlines() if "payment channels" in ln)
+    precision, recall = (float(x) for x in line.split("│")[3:5])
+    assert precision >= 0.9 and recall >= 0.9, line
+    assert "outside 'ledger'" in scored.output
     counts = json.loads(runner.invoke(app, ["--db", db, "stats", "--json"]).stdout)
     assert counts["sightings"] > 1500
 

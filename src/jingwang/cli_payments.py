@@ -8,7 +8,6 @@ from typing import Annotated
 
 import pyarrow.parquet as pq
 import typer
-from rich.table import Table
 
 from jingwang.cli_common import VersionOpt, app, fail, open_engine, out, progress_bar
 from jingwang.ingest.ledgers import store_scan
@@ -97,14 +96,13 @@ def scan_payments(
                                 source, result.identities, registry)
         except StoreError as exc:
             fail(str(exc))
-        out.print(f"stored {stored.findings:,} findings and {stored.sightings:,} new sightings "
-                  f"under source {source!r}")
-    top = Table(title="top accounts")
-    for col in ("account", "score", "typologies", "reason"):
-        top.add_column(col, overflow="fold")
-    flagged = result.accounts.filter(result.accounts["flagged"]).slice(0, 10).to_pylist()
-    for row in flagged:
-        top.add_row(row["account"], f"{row['score']:.2f}", ", ".join(row["typologies"]),
-                    row["reason"][:160])
+        out.print(f"stored {stored.findings:,} findings (one already stored is updated, not "
+                  f"repeated) and {stored.sightings:,} new sightings under source {source!r}")
+    flagged = result.accounts.filter(result.accounts["flagged"]).slice(0, 8).to_pylist()
     if flagged:
-        out.print(top)
+        out.print("flagged accounts, highest score first (all of them in accounts.parquet):")
+    for row in flagged:
+        reason = row["reason"] if len(row["reason"]) <= 150 else row["reason"][:149] + "…"
+        out.print(f"  {row['account']}  {row['score']:.2f}  "
+                  f"{row['n_flagged_txns']}/{row['n_txns']} payments flagged  "
+                  f"{', '.join(row['typologies'])}\n      {reason}", highlight=False)

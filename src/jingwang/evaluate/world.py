@@ -16,7 +16,7 @@ from jingwang.categories import CATEGORIES
 from jingwang.evaluate.metrics import PRF, bcubed, set_prf
 from jingwang.evaluate.truth import Truth
 from jingwang.store.db import session_scope
-from jingwang.store.models import Finding, Gang, GangMember, Indicator
+from jingwang.store.models import Finding, Gang, GangMember, Indicator, Sighting
 from jingwang.store.repository import iter_source_sightings
 
 
@@ -77,6 +77,8 @@ def evaluate_store(truth: Truth, engine: Engine, posts_source: str = "posts",
                                          set_prf(_triples(truth.case_indicators), cases)))
     result.rows.append(_payments_score(truth, engine, ledger_source))
     result.rows.append(_gang_score(truth, engine))
+    if _stored(engine, ledger_source):
+        result.rows.append(_gang_score(truth, engine, leave_out=ledger_source))
     result.categories = _per_category(truth, posts)
     return result
 
@@ -113,8 +115,12 @@ def _payments_score(truth: Truth, engine: Engine, source: str) -> DetectorScore:
     return DetectorScore("payment channels", "accounts", set_prf(true, flagged))
 
 
-def _gang_score(truth: Truth, engine: Engine) -> DetectorScore:
-    """B-cubed F1 of stored gangs against true gangs, over the indicators of one true gang."""
+def _gang_score(truth: Truth, engine: Engine, leave_out: str | None = None) -> DetectorScore:
+    """B-cubed F1 of stored gangs against true gangs, over the indicators of one true gang.
+
+    With `leave_out`, only over the indicators also seen in some other source: a ledger scan
+    adds the cards and handsets seen nowhere else, which linking can only join by the money
+    between them."""
     with session_scope(engine) as session:
         rows = session.execute(
             select(Indicator.kind, Indicator.value, Gang.key)
@@ -126,12 +132,18 @@ def _gang_score(truth: Truth, engine: Engine) -> DetectorScore:
                              note="no gangs in the store yet: linking comes later")
     with session_scope(engine) as session:
         stored = {tuple(r) for r in session.execute(select(Indicator.kind, Indicator.value))}
+        if leave_out is not None:
+            stored = {tuple(r) for r in session.execute(
+                select(Indicator.kind, Indicator.value).join(
+                    Sighting, Sighting.indicator_id == Indicator.id)
+                .where(Sighting.source != leave_out).distinct())}
     owners = truth.gang_of_indicator()
     # Every gang indicator the store has seen counts; one linking left out is a singleton.
     true_map = {pair: next(iter(g)) for pair, g in owners.items()
                 if len(g) == 1 and pair in stored}
     predicted = {(kind, value): key for kind, value, key in rows}
-    return DetectorScore("gang discovery", "indicators", bcubed=bcubed(true_map, predicted))
+    unit = "indicators" if leave_out is None else f"indicators outside '{leave_out}'"
+    return DetectorScore("gang discovery", unit, bcubed=bcubed(true_map, predicted))
 
 
 def category_label(code: str) -> str:
