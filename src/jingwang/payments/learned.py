@@ -89,14 +89,10 @@ def _weekday(secs: ir.IntegerValue) -> ir.IntegerValue:
     return ((_day(secs) + 3) % 7).cast("int16")
 
 
-def raw_features(ledger: ir.Table, key: str = "txn_id") -> ir.Table:
-    """`key` (txn_id, or scan_ledger's row) with what the transaction alone says
-    (`RAW_FEATURES`)."""
-    t = ledger
+def _raw_columns(t: ir.Table) -> dict[str, ir.Value]:
     amount = t.amount
     secs = t.ts.epoch_seconds()
-    return t.select(
-        key,
+    return dict(
         amount=amount,
         log_amount=(amount + 1.0).ln(),
         round_100=((amount % 100.0) == 0.0).cast("int8"),
@@ -110,9 +106,17 @@ def raw_features(ledger: ir.Table, key: str = "txn_id") -> ir.Table:
     )
 
 
-def _windows(ledger: ir.Table, legs: ir.Table) -> ir.Table:
-    """The key (`row` when the ledger has scan_ledger's row numbers, else txn_id) with
-    `WINDOW_FEATURES`: the payment's neighbourhood in time.
+def raw_features(ledger: ir.Table, key: str = "txn_id") -> ir.Table:
+    """`key` (txn_id, or scan_ledger's row) with what the transaction alone says
+    (`RAW_FEATURES`)."""
+    return ledger.select(key, **_raw_columns(ledger))
+
+
+def _windows(ledger: ir.Table, legs: ir.Table
+             ) -> dict[str, tuple[ir.Table, list[str]]]:
+    """`WINDOW_FEATURES`, the payment's neighbourhood in time, as tables to join onto the
+    ledger, each with its join keys (the key is `row` when the ledger has scan_ledger's row
+    numbers, else txn_id).  Self-transfers are left out of every count.
 
     src_out_day / src_payees_day: the payer's payments and distinct payees on that (UTC)
     calendar day; dst_in_day / dst_in_sum_day: the payee's inbound payments and their sum that
@@ -150,13 +154,9 @@ def _windows(ledger: ir.Table, legs: ir.Table) -> ir.Table:
         **{key: dst_side[key]},
         dst_out_after_h=(dst_side.next_out_secs - dst_side.secs).cast("float64") / 3600.0,
         dst_out_ratio=dst_side.out_amount / dst_side.amount)
-    j = (t.left_join(pair, ["src", "dst"]).select(~s.endswith("_right"))
-         .left_join(payer_day, ["src", "day"]).select(~s.endswith("_right"))
-         .left_join(payee_day, ["dst", "day"]).select(~s.endswith("_right"))
-         .left_join(src_side, key).select(~s.endswith("_right"))
-         .left_join(dst_side, key).select(~s.endswith("_right")))
-    return j.select(key, "src", "dst", "amount", *[c for c in WINDOW_FEATURES
-                                                   if c != "amount_to_dst_median"])
+    return {"pair": (pair, ["src", "dst"]), "payer_day": (payer_day, ["src", "day"]),
+            "payee_day": (payee_day, ["dst", "day"]), "src_side": (src_side, [key]),
+            "dst_side": (dst_side, [key])}
 
 
 def structure_counts(findings: pa.Table) -> pa.Table:
@@ -207,16 +207,19 @@ def transaction_features(con: ibis.BaseBackend | None, ledger: ir.Table,
     acct = f.select("account", *_ACCOUNT, *_RULES_MET)
     src = acct.rename({f"src_{c}": c for c in _ACCOUNT + _RULES_MET} | {"src": "account"})
     dst = acct.rename({f"dst_{c}": c for c in _ACCOUNT + _RULES_MET} | {"dst": "account"})
-    key = "row" if "row" in ledger.columns else "txn_id"   # integer keys join faster
-    raw = raw_features(ledger, key)
-    win = _windows(ledger, legs).drop("src", "dst", "amount")
     keep = ["row"] if "row" in ledger.columns else []     # scan_ledger's row numbers
-    t = ledger.select("txn_id", "src", "dst", "label", *keep)
-    j = (t.left_join(raw, key).select(~s.endswith("_right"))
-         .left_join(src, "src").select(~s.endswith("_right"))
+    t = ledger.mutate(day=_day(ledger.ts.epoch_seconds()), **_raw_columns(ledger))
+    t = t.select("txn_id", *keep, "src", "dst", "day", "label", *RAW_FEATURES)
+    j = t
+    for table, keys in _windows(ledger, legs).values():
+        j = j.left_join(table, keys).select(~s.endswith("_right"))
+    j = (j.left_join(src, "src").select(~s.endswith("_right"))
          .left_join(dst, "dst").select(~s.endswith("_right"))
-         .left_join(win, key).select(~s.endswith("_right"))
          .left_join(counts, "txn_id").select(~s.endswith("_right")))
+    own = j.src == j.dst          # a self-transfer has no neighbourhood: its counts are null
+    j = j.mutate(**{c: ibis.ifelse(own, ibis.null(j[c].type()), j[c])
+                    for c in ("pair_count", "src_out_day", "src_payees_day", "dst_in_day",
+                              "dst_in_sum_day")})
     j = j.mutate(amount_to_dst_median=j.amount / j.dst_median_in,
                  **{c: j[c].fill_null(0) for c in STRUCTURE_FEATURES})
     return j.select("txn_id", *keep, "label", *RAW_FEATURES, *GRAPH_FEATURES)
