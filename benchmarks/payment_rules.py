@@ -6,7 +6,8 @@ identity-kit reuse, and cash-out payments flagged, each scored with precision an
 Flow rules (`score_accounts`) are scored against the accounts whose true role is collection,
 pass-through or consolidation; identity-kit reuse (`identity_reuse`) against the accounts that
 belong to a gang; cash-out flags (`cashout_flags`) against the transactions labelled laundering,
-per typology, as a share of all laundering transactions (cash-out is one step of a run).  The
+per typology, as a share of all laundering transactions (cash-out is one step of a run); the
+transactions of each kind of structure (`structure_findings`) against the same labels.  The
 thresholds were written looking at seed 7 small (fan_out's minimum was set on it); medium is
 the same generator at a larger size, not held-out data.  The last line is the summary.
 """
@@ -29,6 +30,7 @@ from jingwang.payments import (
     read_ledger,
     score_accounts,
 )
+from jingwang.payments.structures import STRUCTURE_TYPOLOGIES, structure_findings
 from jingwang.simulate.run import simulate_world
 
 LAUNDERING_ROLES = ("collection", "pass_through", "consolidation")
@@ -61,6 +63,11 @@ def score(world: Path) -> dict[str, tuple[float, float, int]]:
     for typology in ("crypto_offramp", "cash_out", "structuring"):
         hit = {f["txn_id"] for f in flags if typology in f["typologies"]}
         out[f"{typology} (transactions)"] = _pr(hit, bad)
+    found = structure_findings(None, ledger).to_pylist()
+    for typology in STRUCTURE_TYPOLOGIES:
+        hit = {t for f in found if f["typology"] == typology for t in f["txn_ids"]}
+        out[f"{typology} (transactions)"] = _pr(hit, bad)
+    out["any structure (transactions)"] = _pr({t for f in found for t in f["txn_ids"]}, bad)
     return out
 
 

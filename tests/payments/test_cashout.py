@@ -3,12 +3,11 @@ answers, and a sanity check against the simulator's laundering labels."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-import pyarrow as pa
+from hand_ledgers import hand_ledger  # same folder
 
-from jingwang.payments import LEDGER_SCHEMA, read_ledger
+from jingwang.payments import read_ledger
 from jingwang.payments.cashout import (
     CASHOUT_TYPOLOGIES,
     FLAGS_SCHEMA,
@@ -16,34 +15,17 @@ from jingwang.payments.cashout import (
     cashout_flags,
 )
 
-T0 = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
-
 Row = tuple  # (hours after T0, src, dst, amount[, channel[, currency]])
 
 
-def _ledger(rows: list[Row]) -> pa.Table:
-    """Rows of (hours after T0, src, dst, amount[, channel[, currency]]) as a canonical ledger;
-    txn_id is t<index>."""
-    n = len(rows)
-    return pa.table({
-        "txn_id": [f"t{i}" for i in range(n)],
-        "ts": [T0 + dt.timedelta(hours=r[0]) for r in rows],
-        "src": [r[1] for r in rows], "dst": [r[2] for r in rows],
-        "amount": [float(r[3]) for r in rows],
-        "currency": [r[5] if len(r) > 5 else "CNY" for r in rows],
-        "channel": [r[4] if len(r) > 4 else "ACH" for r in rows],
-        "src_bank": [None] * n, "dst_bank": [None] * n, "label": [None] * n,
-    }, schema=LEDGER_SCHEMA)
-
-
 def _flags(rows: list[Row], th: CashoutThresholds | None = None) -> dict[str, list[str]]:
-    f = cashout_flags(None, _ledger(rows), th)
+    f = cashout_flags(None, hand_ledger(rows), th)
     assert f.schema == FLAGS_SCHEMA
     return dict(zip(f["txn_id"].to_pylist(), f["typologies"].to_pylist(), strict=True))
 
 
 def _reasons(rows: list[Row], th: CashoutThresholds | None = None) -> dict[str, str]:
-    f = cashout_flags(None, _ledger(rows), th)
+    f = cashout_flags(None, hand_ledger(rows), th)
     return dict(zip(f["txn_id"].to_pylist(), f["reason"].to_pylist(), strict=True))
 
 
@@ -144,7 +126,7 @@ def test_cash_out_of_fresh_money_flagged() -> None:
 def test_structured_cash_withdrawal_gets_both_typologies() -> None:
     rows = [(0, "P1", "CONS", 100_000), (1, "P2", "CONS", 60_000)]
     rows += [(5 + i, "CONS", "CONS", 49_999, "Cash") for i in range(3)]
-    f = cashout_flags(None, _ledger(rows))
+    f = cashout_flags(None, hand_ledger(rows))
     assert f["txn_id"].to_pylist() == ["t2", "t3", "t4"]
     assert f["typologies"].to_pylist() == [["structuring", "cash_out"]] * 3
     reason = f["reason"][0].as_py()
@@ -153,7 +135,7 @@ def test_structured_cash_withdrawal_gets_both_typologies() -> None:
 
 
 def test_empty_and_quiet_ledgers() -> None:
-    f = cashout_flags(None, _ledger([]))
+    f = cashout_flags(None, hand_ledger([]))
     assert f.num_rows == 0 and f.schema == FLAGS_SCHEMA
     assert _flags([(0, "A", "B", 100), (1, "B", "C", 90, "Cash")]) == {}
 

@@ -3,15 +3,15 @@ threshold, training on one simulated world and scoring another, and the shipped 
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import ibis
 import numpy as np
 import pyarrow as pa
 import pytest
+from hand_ledgers import hand_ledger  # same folder
 
-from jingwang.payments import LEDGER_SCHEMA, read_ledger
+from jingwang.payments import read_ledger
 from jingwang.payments.learned import (
     GRAPH_FEATURES,
     RAW_FEATURES,
@@ -28,20 +28,12 @@ from jingwang.payments.scan import MODEL_PATH, load_model
 from jingwang.simulate.ledger import write_ledger
 from jingwang.simulate.world import build_world
 
-T0 = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
 
-
-def _ledger(rows: list[tuple[float, str, str, float, str]]) -> pa.Table:
-    """Rows of (hours after T0, src, dst, amount, channel)."""
+def _ledger(rows: list[tuple]) -> pa.Table:
+    """Yuan, from bank 1 to banks 2 and 1 in turn."""
     n = len(rows)
-    return pa.table({
-        "txn_id": [f"t{i}" for i in range(n)],
-        "ts": [T0 + dt.timedelta(hours=r[0]) for r in rows],
-        "src": [r[1] for r in rows], "dst": [r[2] for r in rows],
-        "amount": [float(r[3]) for r in rows], "currency": ["Yuan"] * n,
-        "channel": [r[4] for r in rows], "src_bank": ["1"] * n,
-        "dst_bank": ["1" if i % 2 else "2" for i in range(n)], "label": [None] * n,
-    }, schema=LEDGER_SCHEMA)
+    return hand_ledger(rows, currency="Yuan", src_bank=["1"] * n,
+                       dst_bank=["1" if i % 2 else "2" for i in range(n)])
 
 
 def _features(ledger: pa.Table) -> dict[str, dict]:

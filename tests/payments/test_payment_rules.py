@@ -11,25 +11,11 @@ import ibis
 import pyarrow as pa
 import pyarrow.csv as pcsv
 import pytest
+from hand_ledgers import T0, hand_ledger  # same folder
 
-from jingwang.payments import LEDGER_SCHEMA, read_ledger
+from jingwang.payments import read_ledger
 from jingwang.payments.features import account_features
 from jingwang.payments.rules import SCORES_SCHEMA, Thresholds, score_accounts
-
-T0 = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
-
-
-def _ledger(rows: list[tuple[float, str, str, float]]) -> pa.Table:
-    """Rows of (hours after T0, src, dst, amount) as a canonical ledger."""
-    n = len(rows)
-    return pa.table({
-        "txn_id": [f"t{i}" for i in range(n)],
-        "ts": [T0 + dt.timedelta(hours=h) for h, _, _, _ in rows],
-        "src": [r[1] for r in rows], "dst": [r[2] for r in rows],
-        "amount": [float(r[3]) for r in rows],
-        "currency": ["CNY"] * n, "channel": ["ACH"] * n,
-        "src_bank": [None] * n, "dst_bank": [None] * n, "label": [None] * n,
-    }, schema=LEDGER_SCHEMA)
 
 
 def world_rows() -> list[tuple[float, str, str, float]]:
@@ -60,7 +46,7 @@ def world_rows() -> list[tuple[float, str, str, float]]:
 
 @pytest.fixture(scope="module")
 def world() -> pa.Table:
-    return _ledger(world_rows())
+    return hand_ledger(world_rows())
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +81,7 @@ def test_features_of_known_accounts(world: pa.Table) -> None:
 
 def test_self_transfers_are_left_out() -> None:
     con = ibis.duckdb.connect()
-    t = _ledger([(0, "X", "X", 100.0), (1, "Y", "X", 50.0)])
+    t = hand_ledger([(0, "X", "X", 100.0), (1, "Y", "X", 50.0)])
     f = _by_account(con.to_pyarrow(account_features(con, ibis.memtable(t))))
     assert f["X"]["n_in"] == 1 and f["X"]["n_out"] == 0 and f["X"]["sum_in"] == 50
 
@@ -138,7 +124,7 @@ def test_thresholds_are_the_knobs(world: pa.Table) -> None:
 def test_merchant_keeping_money_is_not_flagged_however_many_payers() -> None:
     rows = [(i / 100, f"C{i}", "MART", 50.0 + (i % 97) * 30) for i in range(5_000)]
     rows += [(60, "MART", "SUPPLIER", 20_000.0)]
-    s = score_accounts(None, _ledger(rows))
+    s = score_accounts(None, hand_ledger(rows))
     assert not any(s["flagged"].to_pylist())
 
 

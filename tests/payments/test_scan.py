@@ -3,7 +3,6 @@ stored findings and sightings (idempotent), bad input, and a simulated world's k
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from pathlib import Path
 
@@ -11,12 +10,13 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import pytest
+from hand_ledgers import card, hand_ledger  # same folder
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from jingwang.cli import app
 from jingwang.ingest.ledgers import account_indicator, store_scan
-from jingwang.payments import LEDGER_SCHEMA, read_accounts, read_ledger
+from jingwang.payments import read_accounts, read_ledger
 from jingwang.payments.scan import (
     ACCOUNTS_OUT_SCHEMA,
     TRANSACTIONS_SCHEMA,
@@ -28,35 +28,10 @@ from jingwang.simulate.world import build_world
 from jingwang.store.db import init_store, open_store, session_scope
 from jingwang.store.models import Finding, Indicator, Sighting
 
-T0 = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
 runner = CliRunner()
 
 
-# Luhn-valid 16-digit cards with a real BIN prefix (622848: Agricultural Bank of China)
-def _card(n: int) -> str:
-    body = f"622848{n:09d}"
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            d -= 9 if d > 9 else 0
-        total += d
-    return body + str((10 - total % 10) % 10)
-
-
-PT, CONS = _card(1), _card(2)
-
-
-def _ledger(rows: list[tuple[float, str, str, float]]) -> pa.Table:
-    n = len(rows)
-    return pa.table({
-        "txn_id": [f"t{i:05d}" for i in range(n)],
-        "ts": [T0 + dt.timedelta(hours=r[0]) for r in rows],
-        "src": [r[1] for r in rows], "dst": [r[2] for r in rows],
-        "amount": [float(r[3]) for r in rows], "currency": ["CNY"] * n, "channel": ["ACH"] * n,
-        "src_bank": [None] * n, "dst_bank": [None] * n, "label": [None] * n,
-    }, schema=LEDGER_SCHEMA)
+PT, CONS = card(1), card(2)
 
 
 def hand_rows() -> list[tuple[float, str, str, float]]:
@@ -77,7 +52,7 @@ def hand_rows() -> list[tuple[float, str, str, float]]:
 
 @pytest.fixture(scope="module")
 def hand_scan():
-    return scan_ledger(_ledger(hand_rows()), model=load_model())
+    return scan_ledger(hand_ledger(hand_rows(), ids="t{:05d}"), model=load_model())
 
 
 def test_scan_tables_have_their_schemas_and_every_transaction(hand_scan) -> None:
@@ -86,7 +61,7 @@ def test_scan_tables_have_their_schemas_and_every_transaction(hand_scan) -> None
     assert hand_scan.transactions.num_rows == len(hand_rows())
     # in the ledger's own order
     ids = hand_scan.transactions["txn_id"].to_pylist()
-    assert ids == _ledger(hand_rows())["txn_id"].to_pylist()
+    assert ids == hand_ledger(hand_rows(), ids="t{:05d}")["txn_id"].to_pylist()
     scores = hand_scan.transactions["score"].to_pylist()
     assert all(0.0 <= s <= 1.0 for s in scores)
 
@@ -107,7 +82,7 @@ def test_pass_through_found_and_merchant_left_alone(hand_scan) -> None:
 
 
 def test_rules_only_scan_flags_the_payments_a_rule_explains() -> None:
-    scan = scan_ledger(_ledger(hand_rows()), model=None)
+    scan = scan_ledger(hand_ledger(hand_rows(), ids="t{:05d}"), model=None)
     txns = scan.transactions.to_pylist()
     assert scan.model is None
     hit = {t["txn_id"] for t in txns if t["flagged"]}
@@ -192,9 +167,9 @@ def test_cli_scan_writes_tables_stores_once_and_rejects_bad_input(world: Path,
 
 
 def test_store_scan_links_a_structure_accounts_in_one_record(tmp_path: Path) -> None:
-    rows = [(0, "SRC0000001", _card(10 + i), 10_000) for i in range(4)]
-    rows += [(1 + i * 0.1, _card(10 + i), CONS, 9_950) for i in range(4)]
-    scan = scan_ledger(_ledger(rows), model=None)
+    rows = [(0, "SRC0000001", card(10 + i), 10_000) for i in range(4)]
+    rows += [(1 + i * 0.1, card(10 + i), CONS, 9_950) for i in range(4)]
+    scan = scan_ledger(hand_ledger(rows, ids="t{:05d}"), model=None)
     assert "scatter_gather" in scan.structures["typology"].to_pylist()
     url = f"sqlite:///{tmp_path / 's.db'}"
     init_store(url)
@@ -207,7 +182,7 @@ def test_store_scan_links_a_structure_accounts_in_one_record(tmp_path: Path) -> 
             Finding.record_id.like("scatter_gather/%"))).one()
         members = {(i.kind, i.value) for i in sg.indicators}
         # the cards the money passed through; not the payer it came from nor where it ended
-        assert members == {("bank_card", _card(10 + i)) for i in range(4)}
+        assert members == {("bank_card", card(10 + i)) for i in range(4)}
         records = set(session.scalars(select(Sighting.record_id).where(
             Sighting.source == "ledger-x")))
         assert sg.record_id in records

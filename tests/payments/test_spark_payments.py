@@ -14,7 +14,6 @@ a printed number's last digit.
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.util
 import math
 import re
@@ -27,10 +26,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+from hand_ledgers import hand_ledger  # same folder
 
 from jingwang.linking.engines import connect
 from jingwang.payments import (
-    LEDGER_SCHEMA,
     account_features,
     cashout_flags,
     identity_reuse,
@@ -47,7 +46,6 @@ pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("pyspark") is None or shutil.which("java") is None,
     reason="the Spark path needs PySpark (pip install '.[spark]') and Java on PATH")
 
-T0 = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
 EXACT_FLOAT = dict(rel_tol=1e-9, abs_tol=1e-12)
 
 
@@ -171,20 +169,6 @@ def test_identity_reuse_agrees_on_simulated_accounts(small, duck_con, spark_con)
 
 # --- hand-built ledgers ------------------------------------------------------------------------
 
-def _ledger(rows: list[tuple]) -> pa.Table:
-    """Rows of (hours after T0, src, dst, amount[, channel[, currency]]) as a canonical ledger."""
-    n = len(rows)
-    return pa.table({
-        "txn_id": [f"t{i}" for i in range(n)],
-        "ts": [T0 + dt.timedelta(hours=r[0]) for r in rows],
-        "src": [r[1] for r in rows], "dst": [r[2] for r in rows],
-        "amount": [float(r[3]) for r in rows],
-        "currency": [r[5] if len(r) > 5 else "CNY" for r in rows],
-        "channel": [r[4] if len(r) > 4 else "ACH" for r in rows],
-        "src_bank": [None] * n, "dst_bank": [None] * n, "label": [None] * n,
-    }, schema=LEDGER_SCHEMA)
-
-
 def _edge_rows() -> list[tuple]:
     """Ties in time, hour boundaries, self-transfers and the cash-out rules' edges."""
     return [
@@ -211,12 +195,12 @@ def test_hand_built_ledgers_agree(duck_con, spark_con) -> None:
     from test_identity_reuse import _accounts  # the hand-built kits (same folder)
     from test_payment_rules import world_rows  # the hand-built channels (same folder)
 
-    channels = _ledger(world_rows())
+    channels = hand_ledger(world_rows())
     scores = score_accounts(duck_con, channels)
     assert sum(scores["flagged"].to_pylist()) == 3     # the pass-through, 跑分 and fan-out cards
     _assert_flags_agree(scores, score_accounts(spark_con, channels), "account")
 
-    edges = _ledger(_edge_rows())
+    edges = hand_ledger(_edge_rows())
     view = {con: register_table(con, "jingwang_hand", edges) for con in (duck_con, spark_con)}
     d_schema, duck = _features(duck_con, view[duck_con])
     s_schema, spark = _features(spark_con, view[spark_con])
@@ -274,7 +258,6 @@ def test_structure_findings_agree_on_a_simulated_ledger(duck_findings, scans) ->
 
 def test_hand_built_structures_agree(duck_con, spark_con) -> None:
     # one instance of each typology among benign traffic (the structure tests' own ledger)
-    from test_structures import _ledger as structure_ledger
     from test_structures import (
         background,
         bipartite_rows,
@@ -285,8 +268,8 @@ def test_hand_built_structures_agree(duck_con, spark_con) -> None:
         stack_rows,
     )
 
-    ledger = structure_ledger(background() + scatter_gather_rows() + gather_scatter_rows()
-                              + cycle_rows() + chain_rows() + bipartite_rows() + stack_rows())
+    ledger = hand_ledger(background() + scatter_gather_rows() + gather_scatter_rows()
+                         + cycle_rows() + chain_rows() + bipartite_rows() + stack_rows())
     duck = structure_findings(duck_con, ledger)
     assert set(duck["typology"].to_pylist()) == set(STRUCTURE_TYPOLOGIES)
     _assert_findings_agree(duck, structure_findings(spark_con, ledger))

@@ -9,8 +9,8 @@ import math
 import ibis
 import pyarrow as pa
 import pytest
+from hand_ledgers import T0, hand_ledger  # same folder
 
-from jingwang.payments import LEDGER_SCHEMA
 from jingwang.payments.structures import (
     FINDINGS_SCHEMA,
     STRUCTURE_ACCOUNTS_SCHEMA,
@@ -22,22 +22,7 @@ from jingwang.payments.structures import (
     transaction_structures,
 )
 
-T0 = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
-
 Row = tuple[float, str, str, float]   # (hours after T0, src, dst, amount)
-
-
-def _ledger(rows: list[Row]) -> pa.Table:
-    """Rows of (hours after T0, src, dst, amount) as a canonical ledger; txn_id is t<index>."""
-    n = len(rows)
-    return pa.table({
-        "txn_id": [f"t{i}" for i in range(n)],
-        "ts": [T0 + dt.timedelta(hours=h) for h, _, _, _ in rows],
-        "src": [r[1] for r in rows], "dst": [r[2] for r in rows],
-        "amount": [float(r[3]) for r in rows],
-        "currency": ["CNY"] * n, "channel": ["ACH"] * n,
-        "src_bank": [None] * n, "dst_bank": [None] * n, "label": [None] * n,
-    }, schema=LEDGER_SCHEMA)
 
 
 def background() -> list[Row]:
@@ -115,7 +100,7 @@ def _ids(rows: list[Row], part: list[Row]) -> list[str]:
 def world() -> tuple[list[Row], pa.Table]:
     rows = (background() + scatter_gather_rows() + gather_scatter_rows() + cycle_rows()
             + chain_rows() + bipartite_rows())
-    return rows, _ledger(rows)
+    return rows, hand_ledger(rows)
 
 
 @pytest.fixture(scope="module")
@@ -208,7 +193,7 @@ def test_structure_accounts(findings: pa.Table) -> None:
 
 def test_stack_and_its_two_blocks() -> None:
     rows = background() + stack_rows()
-    f = _by_typology(structure_findings(None, _ledger(rows)))
+    f = _by_typology(structure_findings(None, hand_ledger(rows)))
     assert [r["group_key"] for r in f["stack"]] == ["X1 | Y1"]
     st = f["stack"][0]
     assert st["accounts"] == ["X1", "X2", "Y1", "Y2", "Z1", "Z2"]
@@ -222,7 +207,7 @@ def test_stack_and_its_two_blocks() -> None:
 # --- near misses -------------------------------------------------------------------------------
 
 def _found(rows: list[Row], th: StructureThresholds | None = None) -> dict[str, int]:
-    f = structure_findings(None, _ledger(rows), th)
+    f = structure_findings(None, hand_ledger(rows), th)
     counts = dict.fromkeys(STRUCTURE_TYPOLOGIES, 0)
     for name in f["typology"].to_pylist():
         counts[name] += 1
@@ -259,7 +244,7 @@ def test_chain_whose_amounts_grow_is_not_flagged() -> None:
 
 def test_chain_of_two_hops_and_sub_chains() -> None:
     assert _found(chain_rows()[:2]) == {}
-    f = structure_findings(None, _ledger(chain_rows()), StructureThresholds(chain_max_hops=3))
+    f = structure_findings(None, hand_ledger(chain_rows()), StructureThresholds(chain_max_hops=3))
     assert f["txn_ids"].to_pylist() == [["t0", "t1", "t2"]]   # capped at three hops
 
 
@@ -300,11 +285,11 @@ def test_bipartite_needs_similar_amounts_and_low_degree() -> None:
 
 
 def test_self_transfers_and_empty_ledger() -> None:
-    f = structure_findings(None, _ledger([]))
+    f = structure_findings(None, hand_ledger([]))
     assert f.num_rows == 0 and f.schema == FINDINGS_SCHEMA
     rows = [(0, "A", "A", 30_000), (1, "A", "A", 30_000), (2, "A", "A", 30_000)]
     assert _found(rows) == {}
     con = ibis.duckdb.connect()
-    legs = con.to_pyarrow(structure_legs(con, ibis.memtable(_ledger(cycle_rows()))))
+    legs = con.to_pyarrow(structure_legs(con, ibis.memtable(hand_ledger(cycle_rows()))))
     assert sorted(legs["hop"].to_pylist()) == [1, 2, 3]
     assert set(legs["group_key"].to_pylist()) == {"t0 > t1 > t2"}

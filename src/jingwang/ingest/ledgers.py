@@ -21,7 +21,7 @@ record, offset), so scanning the same ledger again under the same source adds no
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -49,12 +49,6 @@ def account_indicator(account: str) -> tuple[str, str] | None:
             return kind, canonicalize(kind, account)
         except InvalidIndicator:
             continue
-    return None
-
-
-def _when(value: object) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
     return None
 
 
@@ -104,7 +98,7 @@ def store_scan(engine: Engine, accounts: pa.Table, structures: pa.Table, source:
             report.findings += 1
         for row in structures.to_pylist():
             key = f"{row['typology']}/{row['group_key']}"[:256]
-            rec = _Record(source, key, _when(row["start"]))
+            rec = _Record(source, key, row["start"])
             for a in row.get("inner_accounts") or row["accounts"]:
                 ind = account_indicator(a)
                 if ind is None:

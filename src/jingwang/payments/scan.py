@@ -39,14 +39,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jingwang.linking.graph import materialise
-from jingwang.payments.cashout import CASHOUT_TYPOLOGIES, CashoutThresholds, cashout_flags
+from jingwang.payments.cashout import CashoutThresholds, cashout_flags
 from jingwang.payments.features import timed_legs
 from jingwang.payments.identities import IdentityThresholds, identity_reuse
 from jingwang.payments.learned import LedgerModel, transaction_features
 from jingwang.payments.ledger import LEDGER_SCHEMA, register_table
-from jingwang.payments.rules import TYPOLOGIES, Thresholds, rule_table, score_accounts
+from jingwang.payments.rules import Thresholds, rule_table, score_accounts
 from jingwang.payments.structures import (
-    STRUCTURE_TYPOLOGIES,
     StructureThresholds,
     structure_findings,
 )
@@ -80,11 +79,6 @@ ACCOUNTS_OUT_SCHEMA = pa.schema([
     pa.field("n_txns", pa.int64(), nullable=False),
     pa.field("n_flagged_txns", pa.int64(), nullable=False),
 ])
-
-ACCOUNT_TYPOLOGIES = (*TYPOLOGIES, "identity_kit_reuse", "account_burst")
-ALL_TYPOLOGIES = (*TYPOLOGIES, *CASHOUT_TYPOLOGIES, *STRUCTURE_TYPOLOGIES,
-                  "identity_kit_reuse", "account_burst", "model")
-
 
 @dataclass
 class ScanOptions:
@@ -377,7 +371,6 @@ def _accounts(base: pa.Table, score: np.ndarray, flagged: np.ndarray, acct_rules
                               f"(mean score {mean[i]:.2f})")
             acct_flag[i] = True
         acct_score = np.maximum(acct_score, np.where(n_txns >= opts.account_min_txns, mean, 0))
-    order = sorted(range(m), key=lambda i: (-acct_score[i], names[i]))
     out = pa.table({
         "account": pa.array(names, pa.string()),
         "score": pa.array(np.clip(acct_score, 0.0, 1.0)),
@@ -386,4 +379,4 @@ def _accounts(base: pa.Table, score: np.ndarray, flagged: np.ndarray, acct_rules
         "reason": pa.array(["; ".join(w) for w in why], pa.string()),
         "n_txns": pa.array(n_txns), "n_flagged_txns": pa.array(n_flag),
     }, schema=ACCOUNTS_OUT_SCHEMA)
-    return out.take(pa.array(order, pa.int64()))
+    return out.take(pc.sort_indices(out, [("score", "descending"), ("account", "ascending")]))

@@ -275,32 +275,33 @@ def _open_book(world: World, rng: np.random.Generator, prng: random.Random) -> B
     return book
 
 
-def _add_one_offs(book: Book, rng: np.random.Generator, n: int) -> None:
-    """n ordinary accounts, each to be used for a single payment."""
+def _open_accounts(book: Book, rng: np.random.Generator, n: int, role: str,
+                   names: Callable[[int], list[str]], opened: str) -> list[int]:
+    """n new benign accounts of `role`, each on an identity of its own (card, ID card, phone,
+    handset drawn in that order, then the names); their indices in the book."""
     taken = {a[0] for a in book.accounts}
     cards = bulk.distinct(rng, n, bulk.cards, taken)
     id_cards = bulk.distinct(rng, n, bulk.id_cards, set())
     phones = np.char.add("+86", bulk.distinct(rng, n, bulk.mobiles, set()))
     imeis = bulk.distinct(rng, n, bulk.imeis, set())
-    names = np.array(list(ids.SURNAMES))[rng.integers(0, len(ids.SURNAMES), n)]
     start = len(book.accounts)
-    book.accounts += zip(cards.tolist(), ["benign"] * n, [""] * n, names.tolist(),
-                         id_cards.tolist(), phones.tolist(), imeis.tolist(),
-                         ["2020-06-01"] * n, strict=True)
-    book.one_offs = list(range(start, start + n))
+    book.accounts += zip(cards.tolist(), [role] * n, [""] * n, names(n), id_cards.tolist(),
+                         phones.tolist(), imeis.tolist(), [opened] * n, strict=True)
+    return list(range(start, start + n))
+
+
+def _add_one_offs(book: Book, rng: np.random.Generator, n: int) -> None:
+    """n ordinary accounts, each to be used for a single payment."""
+    surnames = np.array(list(ids.SURNAMES))
+    book.one_offs = _open_accounts(
+        book, rng, n, "benign",
+        lambda k: surnames[rng.integers(0, len(surnames), k)].tolist(), "2020-06-01")
 
 
 def _add_agents(book: Book, rng: np.random.Generator, accounts: int) -> None:
     """Benign payroll and payout agents: one per 2,000 accounts, at least 3."""
-    n = max(3, accounts // 2000)
-    taken = {a[0] for a in book.accounts}
-    cards = bulk.distinct(rng, n, bulk.cards, taken)
-    id_cards = bulk.distinct(rng, n, bulk.id_cards, set())
-    phones = np.char.add("+86", bulk.distinct(rng, n, bulk.mobiles, set()))
-    imeis = bulk.distinct(rng, n, bulk.imeis, set())
-    for i in range(n):
-        book.agents.append(book.add(str(cards[i]), "agent", "", (
-            f"代发服务{i:03d}", str(id_cards[i]), str(phones[i]), str(imeis[i])), "2024-01-15"))
+    book.agents = _open_accounts(book, rng, max(3, accounts // 2000), "agent",
+                                 lambda k: [f"代发服务{i:03d}" for i in range(k)], "2024-01-15")
 
 
 Row = tuple[int, int, int, int, int, int]   # minute, from, to, cents, format, received in USD
