@@ -87,3 +87,47 @@ USER_ROLES: dict[str, str] = {
     "public": "公众",
 }
 """Role of a user of the console and API."""
+
+ENGLISH: dict[str, str] = {
+    # categories
+    "pii_trade": "Personal data trade", "gambling": "Online gambling", "fraud": "Telecom fraud",
+    "violence_for_hire": "Violence for hire", "suicide_pact": "Suicide pacts",
+    "porn": "Pornography", "fake_documents": "Fake documents", "water_army": "Paid posters",
+    "exam_cheating": "Exam cheating", "surveillance_devices": "Spy devices",
+    "black_sim": "Black SIMs / SMS codes", "money_laundering": "Payment laundering",
+    "hacking": "Hacking", "scalping": "Scalping bots", "illegal_app": "Illegal apps",
+    "rumor": "Rumours", "minor_harm": "Harm to minors",
+    # chain roles
+    "material_supply": "Material supply", "tech_support": "Tech support",
+    "promotion": "Promotion", "payment_settlement": "Payment settlement",
+    "perpetrator": "Perpetrator",
+    # clue statuses
+    "new": "New", "pushed": "Pushed", "received": "Received", "verified": "Verified",
+    "case_filed": "Case filed", "closed": "Closed", "rejected": "Rejected",
+    # clue actions
+    "status": "Status change", "route": "Routed", "forward": "Forwarded",
+    "escalate": "Escalated (overdue)", "outcome": "Outcome report",
+    # urgencies
+    "immediate": "Immediate", "urgent": "Urgent", "normal": "Normal",
+    # unit levels
+    "ministry": "Ministry", "province": "Province", "city": "City", "county": "County",
+    # user roles
+    "admin": "Administrator", "analyst": "Analyst", "unit_officer": "Unit officer",
+    "platform": "Platform risk team", "public": "Public",
+}
+"""The English name of every code above (codes are unique across the vocabularies), for the
+console's English view and the API's documentation."""
+
+
+def display_name(code: str | None, lang: str = "zh") -> str:
+    """A vocabulary code as a person reads it: 中文 by default, English with ``lang="en"``;
+    an unknown code is shown as it is."""
+    if code is None:
+        return "-"
+    if lang == "en":
+        return ENGLISH.get(code, code)
+    for vocabulary in (CATEGORIES, CHAIN_ROLES, CLUE_STATUSES, CLUE_ACTIONS, URGENCIES,
+                       UNIT_LEVELS, USER_ROLES):
+        if code in vocabulary:
+            return vocabulary[code]
+    return code

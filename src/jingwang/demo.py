@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from jingwang.clues import MakeReport, UnitImportReport, make_clues, seed_demo_units
+from jingwang.demo_people import DemoPeople, add_demo_people, push_local_clues
 from jingwang.evaluate.truth import load_truth
 from jingwang.evaluate.world import Evaluation, evaluate_store
 from jingwang.ingest.cases import CaseImportReport, import_cases
@@ -66,16 +67,20 @@ class DemoResult:
     linked: LinkReport | None = None
     units: UnitImportReport | None = None
     clues: MakeReport | None = None
+    pushed: int = 0
+    people: DemoPeople | None = None
     # The first clues made: (id, urgency, status, category, unit name, routing reason).
     clue_rows: list[tuple[int, str, str, str, str, str]] = field(default_factory=list)
 
 
 def _clues(engine, result: DemoResult) -> None:
     """Seed a unit tree over the world's regions, then make, route and push clues by the
-    shipped rules, as a 网安 centre would after linking."""
+    shipped rules, as a 网安 centre would after linking; the analysts then push every clue
+    routed to a local unit (:func:`~jingwang.demo_people.push_local_clues`)."""
     with session_scope(engine) as session:
         result.units = seed_demo_units(session, REGION_CODES)
         result.clues = make_clues(session)
+        result.pushed = push_local_clues(session)
     with session_scope(engine) as session:
         clues = session.scalars(select(Clue).where(Clue.id.in_(result.clues.created[:500]))
                                 .order_by(Clue.id)).all()
@@ -109,9 +114,11 @@ def run_demo(out: Path, seed: int = 7, scale: str = "small", db_url: str | None 
              on_ingest: Callable[[IngestReport], None] | None = None,
              on_world: Callable[[Manifest], None] | None = None,
              on_cases: Callable[[CaseImportReport], None] | None = None,
-             on_link: Callable[[LinkReport], None] | None = None) -> DemoResult:
-    """Simulate into `out/world`, ingest posts and reports, import the cases, link, score —
-    into a fresh store (default `out/jingwang.db`)."""
+             on_link: Callable[[LinkReport], None] | None = None,
+             password: str | None = None) -> DemoResult:
+    """Simulate into `out/world`, ingest posts and reports, import the cases, scan the
+    ledger, link, make and push clues, add the console's demo users (``password``, random when
+    not given), score — into a fresh store (default `out/jingwang.db`)."""
     out.mkdir(parents=True, exist_ok=True)
     world_dir = out / "world"
     manifest = simulate_world(seed, scale, world_dir, progress)
@@ -142,6 +149,8 @@ def run_demo(out: Path, seed: int = 7, scale: str = "small", db_url: str | None 
     if on_link is not None:
         on_link(result.linked)
     _clues(engine, result)
+    with session_scope(engine) as session:
+        result.people = add_demo_people(session, password)
     truth = load_truth(world_dir)
     result.evaluation = evaluate_store(truth, engine)
     with session_scope(engine) as session:

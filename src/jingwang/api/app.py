@@ -83,6 +83,8 @@ def create_app(db_url: str | None = None, *, secret: str | None = None,
         app.include_router(module.router)
     _errors(app)
     _offline_docs(app)
+    from jingwang.api.console import mount_console
+    mount_console(app)
     return app
 
 
