@@ -21,9 +21,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from jingwang.api.access import Principal, shown
+from jingwang.api.console.i18n import LANG_COOKIE, LANGUAGES, pick_language, translator
 from jingwang.api.deps import current_principal
 from jingwang.api.deps import now as clock_now
-from jingwang.api.console.i18n import LANG_COOKIE, LANGUAGES, pick_language, translator
 from jingwang.categories import display_name
 from jingwang.clues.stats import CHINA_TIME
 from jingwang.store.timeutil import as_utc
