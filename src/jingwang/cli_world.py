@@ -74,9 +74,13 @@ def demo(
         "--out", help="Keep the world and the store here (default: a temporary folder).")] = None,
     no_serve: Annotated[bool, typer.Option(
         "--no-serve", help="Do not serve the console afterwards (for scripts).")] = False,
+    host: Annotated[str, typer.Option("--host", help="Address the console listens on.")]
+        = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port the console listens on.")] = 8000,
     version: VersionOpt = False,
 ) -> None:
-    """The main job: simulate a small world, detect, store, and score it against the truth."""
+    """The main job: simulate a small world, detect, link, route clues, score it against the
+    truth — then open the console on it (until Ctrl-C; --no-serve to stop after scoring)."""
     _check_scale(scale)
     explicit_db = (ctx.obj or {}).get("db")
     with tempfile.TemporaryDirectory(prefix="jingwang-demo-") as tmp:
@@ -96,12 +100,28 @@ def demo(
         except StoreError as exc:
             fail(str(exc))
         _print_demo(result)
-    if out_dir is None:
-        out.print("(the demo world and store were temporary; keep them with --out DIR)")
-    if not no_serve and out_dir is not None:
-        db = f"--db {display_url(result.db_url)} " if explicit_db is None else ""
-        out.print(f"the REST API over this store: jingwang {db}users add admin --role admin; "
-                  f"jingwang {db}serve  (the console arrives with a later issue)")
+        if out_dir is None:
+            out.print("(the demo world and store are temporary; keep them with --out DIR)")
+        if not no_serve:
+            _serve_console(result, host, port)
+
+
+def _serve_console(result: DemoResult, host: str, port: int) -> None:
+    """Open the console on the demo's store and print how to log in; runs until Ctrl-C."""
+    import uvicorn
+
+    from jingwang.api.app import create_app
+
+    people = result.people
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    out.print(f"console: {base}/console/   (citizen report form: {base}/report, "
+              f"API docs: {base}/docs; Ctrl-C stops)")
+    if people is not None and people.users:
+        who = ", ".join(f"{u} ({r}{' of ' + people.officer_unit if r == 'unit_officer' else ''})"
+                        for u, r in people.users.items())
+        out.print(f"demo login: {who}; password {people.password}")
+    app_ = create_app(result.db_url, escalate_every=60.0)
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
 
 
 def _print_link(report: LinkReport) -> None:
@@ -140,7 +160,8 @@ def _print_demo(result: DemoResult) -> None:
     if result.clues is not None and result.units is not None:
         made = result.clues
         out.print(f"units: {result.units.created} created over the world's regions; clues: "
-                  f"{len(made.created)} made by the rules, {made.pushed} pushed at once, "
+                  f"{len(made.created)} made by the rules, {made.pushed} pushed at once by a rule, "
+                  f"{result.pushed} more pushed to the local unit they were routed to, "
                   f"{made.unrouted} unrouted")
         clues = Table(title="clues routed to units (jingwang clues list / clues show ID)")
         for col in ("clue", "urgency", "status", "category", "unit", "why this unit"):
