@@ -18,6 +18,7 @@ from jingwang.demo_people import DemoPeople, add_demo_people, push_local_clues
 from jingwang.evaluate.truth import load_truth
 from jingwang.evaluate.world import Evaluation, evaluate_store
 from jingwang.ingest.cases import CaseImportReport, import_cases
+from jingwang.ingest.citizen_reports import store_reports
 from jingwang.ingest.ledgers import StoredScan, store_scan
 from jingwang.ingest.records import read_text_records
 from jingwang.ingest.text import IngestReport, ingest_text
@@ -136,7 +137,10 @@ def run_demo(out: Path, seed: int = 7, scale: str = "small", db_url: str | None 
             records = read_text_records(str(world_dir / source.path),
                                         text_field=source.text_field, id_field=source.id_field,
                                         time_field=source.time_field)
+            records = list(records)
             report = ingest_text(session, records, source.name)
+            if source.name == "reports":  # also kept whole, for the analysts' triage page
+                store_reports(session, records)
         result.ingested.append(report)
         if on_ingest is not None:
             on_ingest(report)
