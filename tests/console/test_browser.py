@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import SECRET, LiveServer, copy_world
+from console_helpers import SECRET, LiveServer, copy_world
 from console_world import PASSWORD
 
 from jingwang.api.app import create_app
@@ -72,9 +72,7 @@ class Session:
 
     def _only_the_server(self, route) -> None:
         url = route.request.url
-        if url.startswith(self.base + "/") or url == self.base:
-            route.continue_()
-        elif url.startswith("data:"):
+        if url.startswith(self.base + "/") or url == self.base or url.startswith("data:"):
             route.continue_()
         else:
             self.outside.append(url)
@@ -195,7 +193,7 @@ def test_every_page_loads_offline_and_fits_the_screen(browser, server, viewport)
         s.open("/report")
         assert s.fits_the_width(), "/report is wider than the screen"
         s.log_in("analyst")
-        pages = PAGES + [f"/console/clues/{world.own_clue}",
+        pages = [*PAGES, f"/console/clues/{world.own_clue}",
                          f"/console/gangs/{quote(world.gang_key, safe='')}"]
         for path in pages:
             s.open(path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from conftest import form_token, log_in
+from console_helpers import form_token, log_in
 from sqlalchemy import select
 
 from jingwang.api.access import units_below

@@ -15,8 +15,9 @@ LITERAL = re.compile(r"""\b_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
 
 
 def _messages() -> dict[str, str]:
-    from jingwang.api.console import mount_console  # noqa: F401  (imports every page module)
     import importlib
+
+    from jingwang.api.console import mount_console  # noqa: F401  (imports every page module)
 
     for module in ("routes_home", "routes_clues", "routes_dashboard", "routes_findings",
                    "routes_reports", "routes_search"):

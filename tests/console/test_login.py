@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from console_helpers import form_token, log_in
 from console_world import PASSWORD
-
-from conftest import form_token, log_in
 
 
 def test_a_page_without_login_goes_to_the_login_page_and_back(client) -> None:

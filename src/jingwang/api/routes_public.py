@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from jingwang.api.access import Principal
 from jingwang.api.deps import DB, StoreRouter, audit_read, now, require
@@ -39,6 +40,13 @@ class ReportOut(BaseModel):
 def send_report(body: ReportIn, request: Request, session: DB) -> ReportOut:
     """Stores the report and the indicators in it; the same text sent twice is stored once.
     At most ``report_rate`` reports a minute from one address (429 beyond)."""
+    return receive_report(request, session, body)
+
+
+def receive_report(request: Request, session: Session, body: ReportIn) -> ReportOut:
+    """The rules of a citizen report, for the API and the console's form alike: the per-address
+    rate limit (429), a known category (422), a text of 5 characters at least (422); the
+    report and its indicators stored once per text (``duplicate`` when it was already)."""
     client = request.client.host if request.client else "unknown"
     if not request.app.state.report_limiter.allow(f"report:{client}"):
         raise HTTPException(429, "too many reports from this address; try again in a minute")

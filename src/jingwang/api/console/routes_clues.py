@@ -29,8 +29,8 @@ from jingwang.categories import CATEGORIES, CLUE_STATUSES, CLUE_TERMINAL, URGENC
 from jingwang.clues import Outcome, transition
 from jingwang.clues import forward as forward_clue
 from jingwang.clues.lifecycle import FORWARDABLE, record_outcome
-from jingwang.store.clue_flow import ALLOWED_TRANSITIONS
 from jingwang.linking.hits import HitReport, hits
+from jingwang.store.clue_flow import ALLOWED_TRANSITIONS
 from jingwang.store.errors import InvalidTransition
 from jingwang.store.models import Case, Clue, Gang, GangMember, Indicator, Unit
 
