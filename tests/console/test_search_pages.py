@@ -67,6 +67,8 @@ def test_the_platform_sees_the_phone_masked_and_its_read_is_not_audited(client, 
     assert mask("phone", phone.value) in row and phone.value not in row
     reading = re.search(r'data-kind="phone">.*?</span></span>', page.text).group(0)
     assert mask("phone", phone.value) in reading and phone.value not in reading
+    # Nowhere on the page: not under another reading either (the Alipay reading of a phone).
+    assert phone.value not in page.text
     assert read_audits(client, world, "platform") == []
     one = client.get(f"/console/indicators/{phone.id}")
     assert one.status_code == 200 and mask("phone", phone.value) in one.text

@@ -29,9 +29,11 @@ class IndicatorKind(StrEnum):
 
 KINDS: tuple[str, ...] = tuple(k.value for k in IndicatorKind)
 
-# Personal data: masked for roles that may not see it (DESIGN.md).
+# Personal data: masked for roles that may not see it (DESIGN.md).  An Alipay account is its
+# holder's phone number or e-mail address (a phone query is also read as one), and a payment
+# account a person's ledger id: both are personal data too.
 PII_KINDS: frozenset[str] = frozenset({"phone", "id_card", "bank_card", "email",
-                                       "payment_account"})
+                                       "payment_account", "alipay"})
 
 KIND_LABELS_ZH: dict[str, str] = {
     "phone": "电话",

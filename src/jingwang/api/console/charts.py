@@ -44,7 +44,7 @@ def number(value: float | int | Decimal) -> str:
     """A value as shown on a chart: whole numbers without decimals, thousands grouped."""
     if value == int(value):
         return f"{int(value):,}"
-    return f"{float(value):,.2f}"
+    return f"{float(value):,.2f}".rstrip("0")
 
 
 def nice_max(value: float) -> float:
@@ -124,7 +124,8 @@ def column_chart(title: str, items: Sequence[tuple[str, float | int | Decimal]],
     ticks = [label for label, _ in items] if ticks is None else list(ticks)
     height, bottom_room = 220.0, 2 * FONT + PAD
     axis = nice_max(max((float(v) for _, v in items), default=0.0))
-    left = round(max(text_width(number(axis)), FONT) + 2 * PAD, 2)
+    fractions = (0.0, 0.5, 1.0)
+    left = round(max(max(text_width(number(axis * f)) for f in fractions), FONT) + 2 * PAD, 2)
     plot_top, plot_bottom = PAD + FONT / 2, height - bottom_room
     widest = max((text_width(tick) for tick in ticks), default=0.0) + PAD
     room = COLUMNS_WIDTH - left - PAD - widest / 2  # room for the last tick's overhang
@@ -138,7 +139,7 @@ def column_chart(title: str, items: Sequence[tuple[str, float | int | Decimal]],
                         y=round(plot_bottom - tall, 2), width=round(slot * 0.76, 2),
                         height=round(tall, 2), tick=ticks[i] if i % every == 0 else ""))
     grid = tuple((round(plot_bottom - (plot_bottom - plot_top) * f, 2), number(axis * f))
-                 for f in (0.0, 0.5, 1.0))
+                 for f in fractions)
     return Chart("columns", title, value_label, tuple(bars), COLUMNS_WIDTH, height,
                  label_width=left,
                  axis_top=axis, plot_top=plot_top, plot_bottom=plot_bottom, gridlines=grid)
