@@ -26,8 +26,10 @@ class ConsoleWorld:
     url: str
     officer_unit_id: int
     own_clue: int            # a pushed clue in the officer's reach
-    foreign_clue: int        # a clue outside it (another unit's)
+    foreign_clue: int        # a clue outside the reach of both officers below
     other_officer: str       # an officer of a unit that cannot see own_clue
+    county_officer: str      # an officer of the county holding county_clue
+    county_clue: int         # a pushed clue of that county
     gang_key: str            # the gang with the most members
     loose_findings: list[int]  # findings without a clue
 
@@ -43,9 +45,17 @@ def build_console_world(folder: Path) -> ConsoleWorld:
         reach = units_below(s, user.unit_id)
         own = s.scalars(select(Clue.id).where(Clue.unit_id.in_(reach), Clue.status == "pushed")
                         .order_by(Clue.id)).first()
-        foreign = s.scalars(select(Clue).where(Clue.unit_id.not_in(reach),
-                                               Clue.unit_id.is_not(None))
-                            .order_by(Clue.id)).first()
+        # A county officer: the county with the most pushed clues of its own.
+        county, county_clue = s.execute(
+            select(Unit, func.min(Clue.id)).join(Clue, Clue.unit_id == Unit.id)
+            .where(Unit.level == "county", Clue.status == "pushed")
+            .group_by(Unit.id).order_by(func.count().desc(), Unit.code)).first()
+        add_user(s, "county_officer", "unit_officer", unit=county,
+                 password_hash=hash_password(PASSWORD))
+        # Another county's clue where there is one, else any clue out of both reaches.
+        foreign = s.scalars(select(Clue).join(Unit, Unit.id == Clue.unit_id)
+                            .where(Clue.unit_id.not_in(reach | {county.id}))
+                            .order_by(Unit.level != "county", Clue.id)).first()
         # An officer of a county outside the officer's reach and away from the foreign clue.
         other_unit = s.scalars(select(Unit).where(Unit.level == "county",
                                                   Unit.id.not_in(reach))
@@ -62,6 +72,7 @@ def build_console_world(folder: Path) -> ConsoleWorld:
                              indicators=[("domain", "bet-test.vip")]).id]
         world = ConsoleWorld(url=result.db_url, officer_unit_id=user.unit_id, own_clue=own,
                              foreign_clue=foreign.id, other_officer="other_officer",
+                             county_officer="county_officer", county_clue=county_clue,
                              gang_key=gang.key, loose_findings=loose)
     engine.dispose()
     assert world.own_clue is not None, "no pushed clue in the officer's reach"

@@ -112,18 +112,18 @@ def session(browser, server) -> Iterator[Session]:
     s.close()
 
 
-def test_an_officer_works_a_clue_and_the_dashboard_follows(session, server) -> None:
+def test_a_county_officer_works_a_clue_and_the_dashboard_follows(session, server) -> None:
     _, world = server
-    session.log_in("officer")
+    session.log_in(world.county_officer)
     session.open("/console/dashboard?from=2000-01-01&to=2100-01-01")
     received_before = session.figure("received")
     verified_before = session.figure("verified")
 
     session.open("/console/clues")
-    row = session.page.locator(f'tr[data-clue="{world.own_clue}"]')
+    row = session.page.locator(f'tr[data-clue="{world.county_clue}"]')
     assert row.count() == 1
     row.locator("a").first.click()
-    session.page.wait_for_url(re.compile(rf"/console/clues/{world.own_clue}$"))
+    session.page.wait_for_url(re.compile(rf"/console/clues/{world.county_clue}$"))
     assert session.page.inner_text("#clue-status") == "已推送"
 
     session.page.fill('form[data-step="received"] input[name=note]', "已签收，安排核查")
@@ -145,9 +145,9 @@ def test_an_officer_works_a_clue_and_the_dashboard_follows(session, server) -> N
     session.page.screenshot(path=str(screenshot_dir() / "dashboard.png"), full_page=True)
 
 
-def test_an_officer_cannot_open_another_countys_clue(session, server) -> None:
+def test_a_county_officer_cannot_open_another_countys_clue(session, server) -> None:
     _, world = server
-    session.log_in("officer")
+    session.log_in(world.county_officer)
     answer = session.page.goto(f"{session.base}/console/clues/{world.foreign_clue}")
     assert answer is not None and answer.status == 404
     assert "未找到" in session.page.inner_text("h1")
@@ -183,7 +183,7 @@ def test_the_gang_page_draws_the_gang(session, server) -> None:
 
 
 PAGES = ["/console/", "/console/dashboard", "/console/clues", "/console/findings",
-         "/console/reports", "/console/search?q=13800138000"]
+         "/console/reports", "/console/search?q=13800138000", "/console/indicators/1"]
 
 
 @pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["1366x768", "narrow"])

@@ -54,3 +54,17 @@ KIND_LABELS_ZH: dict[str, str] = {
     "device": "设备(IMEI)",
     "payment_account": "支付账户",
 }
+
+KIND_LABELS_EN: dict[str, str] = {
+    "phone": "Phone", "qq": "QQ", "wechat": "WeChat", "telegram": "Telegram",
+    "bank_card": "Bank card", "id_card": "ID card", "domain": "Domain", "url": "URL",
+    "ip": "IP address", "email": "Email", "btc": "Bitcoin address",
+    "eth": "Ethereum address", "tron": "TRON address", "alipay": "Alipay", "app": "App",
+    "device": "Device (IMEI)", "payment_account": "Payment account",
+}
+
+
+def kind_name(kind: str, lang: str = "zh") -> str:
+    """An indicator kind as a person reads it: 中文 by default, English with ``lang="en"``."""
+    labels = KIND_LABELS_EN if lang == "en" else KIND_LABELS_ZH
+    return labels.get(kind, kind)

@@ -181,6 +181,8 @@ def _hits(session: Session, indicators: list[Indicator], clue: Clue) -> HitRepor
         return None
     report = hits(session, [(i.kind, i.value) for i in indicators[:MAX_INDICATORS]], limit=12)
     own = {("cases", clue.case.case_no)} if clue.case is not None else set()
+    if clue.finding is not None and clue.finding.record_id is not None:
+        own.add((clue.finding.source, clue.finding.record_id))
     report.hits = [h for h in report.hits if (h.source, h.record_id) not in own]
     return report
 

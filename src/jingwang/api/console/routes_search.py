@@ -24,7 +24,7 @@ from jingwang.api.console.i18n import add
 from jingwang.api.console.web import PREFIX, language, page_require, render
 from jingwang.api.deps import DB, StoreRouter
 from jingwang.api.routes_data import _audit_pii
-from jingwang.indicators.kinds import KIND_LABELS_ZH, KINDS
+from jingwang.indicators.kinds import KINDS, kind_name
 from jingwang.indicators.query import query_candidates
 from jingwang.regions import full_name
 from jingwang.store.errors import NotFound
@@ -41,23 +41,6 @@ Reader = Annotated[Principal, Depends(page_require("data.read"))]
 MAX_QUERY = 512
 RESULT_LIMIT = 20      # findings/sightings read per search result, as the API's default
 MEMBER_ROWS = 1000     # most member rows listed on a gang page (the count is always whole)
-
-KIND_EN: dict[str, str] = {
-    "phone": "Phone", "qq": "QQ", "wechat": "WeChat", "telegram": "Telegram",
-    "bank_card": "Bank card", "id_card": "ID card", "domain": "Domain", "url": "URL",
-    "ip": "IP address", "email": "Email", "btc": "Bitcoin address",
-    "eth": "Ethereum address", "tron": "TRON address", "alipay": "Alipay", "app": "App",
-    "device": "Device (IMEI)", "payment_account": "Payment account",
-}
-KIND_NAMES: dict[str, tuple[str, str]] = {k: (KIND_LABELS_ZH.get(k, k), KIND_EN.get(k, k))
-                                          for k in KINDS}
-"""Indicator kind → (中文, English) name."""
-
-
-def kind_name(kind: str, lang: str) -> str:
-    zh, en = KIND_NAMES.get(kind, (kind, kind))
-    return en if lang == "en" else zh
-
 
 @dataclass
 class Row:
@@ -85,10 +68,8 @@ def result_row(principal: Principal, p: IndicatorProfile) -> Row:
 
 
 def page_words(request: Request) -> dict[str, object]:
-    """What these templates need besides the shared context: kind names in the language."""
-    lang = language(request)
-    return {"kind_name": lambda k: kind_name(k, lang), "kinds": KINDS,
-            "kind_colours": KIND_COLOURS}
+    """What these templates need besides the shared context: the kinds and their colours."""
+    return {"kinds": KINDS, "kind_colours": KIND_COLOURS}
 
 
 @router.get("/search")

@@ -26,6 +26,7 @@ from jingwang.api.deps import current_principal
 from jingwang.api.deps import now as clock_now
 from jingwang.categories import display_name
 from jingwang.clues.stats import CHINA_TIME
+from jingwang.indicators.kinds import kind_name
 from jingwang.store.timeutil import as_utc
 
 HERE = Path(__file__).parent
@@ -83,6 +84,7 @@ def _context(request: Request) -> dict[str, Any]:
     return {
         "_": translator(lang), "lang": lang, "languages": LANGUAGES, "me": me,
         "name": lambda code: display_name(code, lang),
+        "kind_name": lambda kind: kind_name(kind, lang),
         "shown": (lambda kind, value: shown(me, kind, value)) if me is not None
         else (lambda kind, value: value),
         "csrf": csrf_token(request), "china_time": china_time, "money": money,
