@@ -117,7 +117,8 @@ def _serve_console(result: DemoResult, host: str, port: int) -> None:
     out.print(f"console: {base}/console/   (citizen report form: {base}/report, "
               f"API docs: {base}/docs; Ctrl-C stops)")
     if people is not None and people.users:
-        who = ", ".join(f"{u} ({r}{' of ' + people.officer_unit if r == 'unit_officer' else ''})"
+        units = {"officer": people.officer_unit, "county_officer": people.county_unit}
+        who = ", ".join(f"{u} ({r}{' of ' + units[u] if u in units else ''})"
                         for u, r in people.users.items())
         out.print(f"demo login: {who}; password {people.password}")
     app_ = create_app(result.db_url, escalate_every=60.0)

@@ -32,6 +32,7 @@ class DemoPeople:
     password: str
     users: dict[str, str] = field(default_factory=dict)  # username → role
     officer_unit: str | None = None                       # the officer's unit's name
+    county_unit: str | None = None                        # the county officer's
     pushed: int = 0
 
 
@@ -48,14 +49,16 @@ def push_local_clues(session: Session, now: datetime | None = None,
     return len(rows)
 
 
-def busiest_local_unit(session: Session) -> Unit | None:
-    """The unit below the ministry whose reach holds the most clues (ties: the lower level,
-    then the code), or None when no clue has a local unit."""
+def busiest_local_unit(session: Session, levels: tuple[str, ...] = ("province", "city",
+                                                                      "county")
+                       ) -> Unit | None:
+    """The unit of one of ``levels`` whose reach holds the most clues (ties: the lower level,
+    then the code), or None when no clue has a unit there."""
     per_unit = Counter(session.scalars(select(Clue.unit_id).where(Clue.unit_id.is_not(None))))
     depth = {"province": 0, "city": 1, "county": 2}
     best: tuple[int, int, str] | None = None
     chosen = None
-    for unit in session.scalars(select(Unit).where(Unit.level != "ministry")):
+    for unit in session.scalars(select(Unit).where(Unit.level.in_(levels))):
         held = sum(per_unit[u] for u in units_below(session, unit.id))
         if held == 0:
             continue
@@ -66,14 +69,16 @@ def busiest_local_unit(session: Session) -> Unit | None:
 
 
 def add_demo_people(session: Session, password: str | None = None) -> DemoPeople:
-    """Users ``admin``, ``analyst``, ``officer`` (of :func:`busiest_local_unit`) and
-    ``platform``, all with ``password`` (a fresh random one when not given).  A user that
+    """Users ``admin``, ``analyst``, ``officer`` (of :func:`busiest_local_unit`),
+    ``county_officer`` (of the busiest county) and ``platform``, all with ``password`` (a fresh random one when not given).  A user that
     exists already is left as it is, and out of the returned list."""
     people = DemoPeople(password=password or secrets.token_urlsafe(9))
     hashed = hash_password(people.password)
     unit = busiest_local_unit(session)
+    county = busiest_local_unit(session, ("county",))
     wanted = [("admin", "admin", None), (DEMO_ANALYST, "analyst", None),
-              ("officer", "unit_officer", unit), ("platform", "platform", None)]
+              ("officer", "unit_officer", unit), ("county_officer", "unit_officer", county),
+              ("platform", "platform", None)]
     taken = set(session.scalars(select(User.username)))
     for username, role, user_unit in wanted:
         if role == "unit_officer" and user_unit is None:
@@ -84,4 +89,5 @@ def add_demo_people(session: Session, password: str | None = None) -> DemoPeople
                  display_name=f"demo {role}")
         people.users[username] = role
     people.officer_unit = unit.name if unit is not None else None
+    people.county_unit = county.name if county is not None else None
     return people

@@ -45,13 +45,10 @@ def build_console_world(folder: Path) -> ConsoleWorld:
         reach = units_below(s, user.unit_id)
         own = s.scalars(select(Clue.id).where(Clue.unit_id.in_(reach), Clue.status == "pushed")
                         .order_by(Clue.id)).first()
-        # A county officer: the county with the most pushed clues of its own.
-        county, county_clue = s.execute(
-            select(Unit, func.min(Clue.id)).join(Clue, Clue.unit_id == Unit.id)
-            .where(Unit.level == "county", Clue.status == "pushed")
-            .group_by(Unit.id).order_by(func.count().desc(), Unit.code)).first()
-        add_user(s, "county_officer", "unit_officer", unit=county,
-                 password_hash=hash_password(PASSWORD))
+        # The demo's county officer (the county with the most clues) and a pushed clue of it.
+        county = s.scalars(select(User).where(User.username == "county_officer")).one().unit
+        county_clue = s.scalars(select(func.min(Clue.id)).where(Clue.unit_id == county.id,
+                                                                Clue.status == "pushed")).one()
         # Another county's clue where there is one, else any clue out of both reaches.
         foreign = s.scalars(select(Clue).join(Unit, Unit.id == Clue.unit_id)
                             .where(Clue.unit_id.not_in(reach | {county.id}))
