@@ -70,8 +70,9 @@ def busiest_local_unit(session: Session, levels: tuple[str, ...] = ("province", 
 
 def add_demo_people(session: Session, password: str | None = None) -> DemoPeople:
     """Users ``admin``, ``analyst``, ``officer`` (of :func:`busiest_local_unit`),
-    ``county_officer`` (of the busiest county) and ``platform``, all with ``password`` (a fresh random one when not given).  A user that
-    exists already is left as it is, and out of the returned list."""
+    ``county_officer`` (of the busiest county) and ``platform``, all with ``password`` (a fresh
+    random one when not given).  A user that exists already is left as it is, and out of the
+    returned list."""
     people = DemoPeople(password=password or secrets.token_urlsafe(9))
     hashed = hash_password(people.password)
     unit = busiest_local_unit(session)
