@@ -16,12 +16,17 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Form, HTTPException, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from jingwang.api.access import Principal
 from jingwang.api.console.i18n import add
-from jingwang.api.console.routes_home import clue_scope, overdue_clause
+from jingwang.api.console.routes_home import (
+    OFFICER_OPEN,
+    URGENCY_RANK,
+    clue_scope,
+    overdue_clause,
+)
 from jingwang.api.console.web import PREFIX, check_csrf, now, page_require, redirect, render
 from jingwang.api.deps import DB, RowId, StoreRouter, audit, audit_read
 from jingwang.api.routes_clues import OFFICER_STATUSES, visible_clue
@@ -40,9 +45,6 @@ ClueReader = Annotated[Principal, Depends(page_require("clues.read"))]
 ClueActor = Annotated[Principal, Depends(page_require("clues.act"))]
 PAGE_SIZE = 50
 MAX_INDICATORS = 60
-URGENCY_RANK = case({"immediate": 0, "urgent": 1}, value=Clue.urgency, else_=2)
-# An officer's queue: clues pushed to its units, not those still at the analysts' desk.
-OFFICER_OPEN = ("pushed", "received", "verified", "case_filed")
 
 add({
     "Clue": "线索",

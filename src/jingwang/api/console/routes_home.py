@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Form, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from jingwang.api.access import Principal
@@ -30,6 +30,10 @@ from jingwang.store.directory import record_audit
 from jingwang.store.models import Clue, Finding, Report, User
 
 router = StoreRouter(prefix=PREFIX, include_in_schema=False)
+URGENCY_RANK = case({"immediate": 0, "urgent": 1}, value=Clue.urgency, else_=2)
+"""Clues in the order a unit works them: immediate, urgent, then normal."""
+OFFICER_OPEN = ("pushed", "received", "verified", "case_filed")
+"""An officer's open clues: those pushed to its units, not those still at the analysts' desk."""
 
 
 @router.get("/login")
@@ -107,7 +111,8 @@ def home(request: Request, session: DB, principal: Person) -> Response:
     urgent: list[Clue] = []
     if principal.can("clues.read"):
         scope = clue_scope(session, principal)
-        open_ = scope.where(Clue.status.not_in(CLUE_TERMINAL))
+        open_ = scope.where(Clue.status.in_(OFFICER_OPEN) if principal.unit_bound
+                            else Clue.status.not_in(CLUE_TERMINAL))
         label = "Open clues of my unit" if principal.unit_bound else "Open clues"
         tiles += [
             ("Waiting to be received", _count(session, scope.where(Clue.status == "pushed")),
@@ -116,12 +121,10 @@ def home(request: Request, session: DB, principal: Person) -> Response:
              f"{PREFIX}/clues?overdue=1", True),
             (label, _count(session, open_), f"{PREFIX}/clues", False),
         ]
-        rank = {"immediate": 0, "urgent": 1, "normal": 2}
-        urgent = sorted(session.scalars(open_.options(selectinload(Clue.unit))
-                                        .order_by(func.coalesce(Clue.deadline_at,
-                                                                Clue.created_at), Clue.id)
-                                        .limit(40)).all(),
-                        key=lambda c: rank.get(c.urgency, 3))[:8]
+        urgent = session.scalars(open_.options(selectinload(Clue.unit))
+                                 .order_by(URGENCY_RANK, func.coalesce(Clue.deadline_at,
+                                                                       Clue.created_at), Clue.id)
+                                 .limit(8)).all()
     if principal.can("clues.create"):
         promoted = select(Clue.finding_id).where(Clue.finding_id.is_not(None))
         tiles += [
