@@ -16,22 +16,28 @@ from rich.table import Table
 from rich.text import Text
 
 from jingwang.cli_common import (
+    FieldOpt,
+    FileArg,
+    FormatOpt,
+    IdFieldOpt,
+    MaxLineOpt,
+    TimeFieldOpt,
     VersionOpt,
     app,
+    check_read_options,
     db_url,
-    err,
     fail,
     ingest_app,
     open_engine,
     out,
     progress_bar,
+    report_skips,
 )
 from jingwang.indicators import KINDS, extract_indicators
 from jingwang.indicators.kinds import KIND_LABELS_ZH
 from jingwang.indicators.query import query_candidates
 from jingwang.ingest.records import (
     DEFAULT_MAX_LINE_BYTES,
-    FORMATS,
     InputError,
     ReadStats,
     read_text_records,
@@ -74,32 +80,6 @@ def stats(
     out.print(table)
 
 
-FileArg = Annotated[str, typer.Argument(help="Input file (plain lines or JSONL); '-' for stdin.")]
-FieldOpt = Annotated[str, typer.Option("--field", help="JSONL field holding the text.")]
-IdFieldOpt = Annotated[str, typer.Option("--id-field", help="JSONL field holding the record id.")]
-FormatOpt = Annotated[str, typer.Option(
-    "--format", help="auto, lines, jsonl or csv (auto: csv for *.csv, JSONL when the first "
-                     "line is an object, else lines).")]
-TimeFieldOpt = Annotated[str, typer.Option(
-    "--time-field", help="JSONL field or CSV column holding the record's time.")]
-MaxLineOpt = Annotated[int, typer.Option(
-    "--max-line-bytes", help="Skip (and count) lines longer than this.")]
-
-
-def _check_read_options(fmt: str, max_line_bytes: int) -> None:
-    if fmt not in FORMATS:
-        fail(f"unknown --format {fmt!r}; choose {', '.join(FORMATS)}", 2)
-    if max_line_bytes < 1:
-        fail("--max-line-bytes must be at least 1", 2)
-
-
-def _report_skips(name: str, st: ReadStats) -> None:
-    for row, size in st.too_long[:5]:
-        err.print(f"skipped {name}:{row}: line of {size:,} bytes is over --max-line-bytes")
-    if len(st.too_long) > 5:
-        err.print(f"skipped {len(st.too_long) - 5} more over-long lines")
-
-
 @app.command()
 def extract(
     file: FileArg = "-",
@@ -115,7 +95,7 @@ def extract(
     version: VersionOpt = False,
 ) -> None:
     """Print the indicators in each input line as one JSON object per line."""
-    _check_read_options(fmt, max_line_bytes)
+    check_read_options(fmt, max_line_bytes)
     if kind:
         unknown = sorted(set(kind) - set(KINDS))
         if unknown:
@@ -143,7 +123,42 @@ def extract(
     if as_table:
         table.caption = f"{st.records} records, {table.row_count} indicators"
         out.print(table)
-    _report_skips(file, st)
+    report_skips(file, st)
+
+
+@app.command()
+def classify(
+    file: FileArg = "-",
+    field: FieldOpt = "text",
+    id_field: IdFieldOpt = "id",
+    time_field: TimeFieldOpt = "time",
+    fmt: FormatOpt = "auto",
+    max_line_bytes: MaxLineOpt = DEFAULT_MAX_LINE_BYTES,
+    version: VersionOpt = False,
+) -> None:
+    """Classify each input text into the 净网 categories: one JSON object per line, in order —
+    {"id", "categories": [{"category", "score", "explanation"}], "urgency", "indicators"}; an
+    empty category list means benign."""
+    from jingwang.content import classify as classify_text
+    from jingwang.content.kb import load_kb
+
+    check_read_options(fmt, max_line_bytes)
+    st = ReadStats()
+    kb = load_kb()
+    write = sys.stdout.write
+    try:
+        for record in read_text_records(file, text_field=field, id_field=id_field,
+                                        time_field=time_field, fmt=fmt,
+                                        max_line_bytes=max_line_bytes, stats=st):
+            result = classify_text(record.text, kb)
+            write(json.dumps(result.to_dict(record.record_id), ensure_ascii=False) + "\n")
+    except InputError as exc:
+        sys.stdout.flush()
+        fail(str(exc))
+    except BrokenPipeError:  # `jingwang classify … | head`
+        sys.stderr.close()
+        raise typer.Exit(0) from None
+    report_skips(file, st)
 
 
 @ingest_app.command("text")
@@ -159,7 +174,7 @@ def ingest_text_cmd(
     version: VersionOpt = False,
 ) -> None:
     """Extract indicators from text records and store them as sightings (idempotent)."""
-    _check_read_options(fmt, max_line_bytes)
+    check_read_options(fmt, max_line_bytes)
     if not source.strip():
         fail("--source must name the source (a platform, a feed, a case file)", 2)
     engine = open_engine(ctx)
@@ -177,7 +192,7 @@ def ingest_text_cmd(
         fail(f"{exc} — nothing from this file was stored")
     except StoreError as exc:
         fail(str(exc))
-    _report_skips(file, st)
+    report_skips(file, st)
     out.print(
         f"{file}: {report.records:,} records, {report.extracted:,} indicators found "
         f"({report.distinct_indicators:,} distinct), {report.new_sightings:,} new sightings "
@@ -261,6 +276,7 @@ def _print_profile(r: dict) -> None:
 import jingwang.cli_api  # noqa: E402
 import jingwang.cli_cases  # noqa: E402
 import jingwang.cli_clues  # noqa: E402
+import jingwang.cli_content  # noqa: E402
 import jingwang.cli_link  # noqa: E402
 import jingwang.cli_payments  # noqa: E402
 import jingwang.cli_world  # noqa: E402, F401

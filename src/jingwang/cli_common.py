@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from jingwang import __version__
+from jingwang.ingest.records import FORMATS, ReadStats
 from jingwang.linking.exclusions import (
     ExclusionFileError,
     ExclusionList,
@@ -103,3 +104,29 @@ def exclusions_option(path: Path | None, max_records: int | None) -> ExclusionLi
         exclusions.max_records = max_records
         exclusions.max_share = 0.0
     return exclusions
+
+
+FileArg = Annotated[str, typer.Argument(help="Input file (plain lines or JSONL); '-' for stdin.")]
+FieldOpt = Annotated[str, typer.Option("--field", help="JSONL field holding the text.")]
+IdFieldOpt = Annotated[str, typer.Option("--id-field", help="JSONL field holding the record id.")]
+FormatOpt = Annotated[str, typer.Option(
+    "--format", help="auto, lines, jsonl or csv (auto: csv for *.csv, JSONL when the first "
+                     "line is an object, else lines).")]
+TimeFieldOpt = Annotated[str, typer.Option(
+    "--time-field", help="JSONL field or CSV column holding the record's time.")]
+MaxLineOpt = Annotated[int, typer.Option(
+    "--max-line-bytes", help="Skip (and count) lines longer than this.")]
+
+
+def check_read_options(fmt: str, max_line_bytes: int) -> None:
+    if fmt not in FORMATS:
+        fail(f"unknown --format {fmt!r}; choose {', '.join(FORMATS)}", 2)
+    if max_line_bytes < 1:
+        fail("--max-line-bytes must be at least 1", 2)
+
+
+def report_skips(name: str, st: ReadStats) -> None:
+    for row, size in st.too_long[:5]:
+        err.print(f"skipped {name}:{row}: line of {size:,} bytes is over --max-line-bytes")
+    if len(st.too_long) > 5:
+        err.print(f"skipped {len(st.too_long) - 5} more over-long lines")

@@ -1,0 +1,41 @@
+"""Build the shipped n-gram layer of the content classifier from the corpus's training split.
+
+    python scripts/train_content_model.py [--corpus corpus/content] [--out PATH]
+
+Reads ``corpus/content`` (written/*.jsonl and real/*.jsonl), holds out the test split of
+:func:`jingwang.content.corpus.split` (whole authors where a category has several, else 20% by
+text hash) — the model never sees it — and trains on the rest
+(:func:`jingwang.content.train.build_model`).  Writes
+``src/jingwang/content/models/content_ngram.npz`` and prints what it was trained on.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from jingwang.content.corpus import read_corpus, split
+from jingwang.content.model import MODEL_PATH
+from jingwang.content.train import build_model
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "content")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = parser.parse_args()
+    examples = read_corpus(args.corpus)
+    cut = split(examples)
+    model = build_model(cut.train)
+    model.save(args.out)
+    print(f"{len(examples):,} examples: {len(cut.train):,} for training, {len(cut.test):,} "
+          f"held out ({', '.join(f'{k}: {v}' for k, v in sorted(cut.how.items()))})")
+    print(f"thresholds: {model.thresholds}")
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB, "
+          f"{len(model.vectorizer.vocabulary_):,} n-grams, {model.weights.nnz:,} weights)")
+
+
+if __name__ == "__main__":
+    main()

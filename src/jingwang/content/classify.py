@@ -1,0 +1,183 @@
+"""Classify a Chinese text into the 净网 categories, with scores, explanations, urgency and the
+indicators it carries.
+
+:func:`classify` is the one call: normalise the text, weigh the knowledge base's evidence per
+category (:mod:`jingwang.content.rules`), extract the indicators, keep the categories at or
+above their thresholds (best first; an empty list means benign), and say how urgent it is.
+
+Urgency (``immediate``, ``high``, ``normal``) is about lives: a text arranging violence or a
+suicide pact is ``immediate`` when it also carries a time (今晚, 明天8点, 已到达) or a place or
+target (酒店, 住在, 他的照片), since that is when the police can still stop it; without them it
+is ``high``, as is harm to minors; everything else is ``normal``.  The reason says which cue
+decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from jingwang.content.kb import KnowledgeBase, load_kb
+from jingwang.content.model import NgramModel, load_model
+from jingwang.content.normalise import Normalised, normalise
+from jingwang.content.rules import CONTACT_KINDS, Gathered, gather
+from jingwang.indicators import Extracted, extract_indicators
+
+THRESHOLD = 0.7
+"""The score a category needs to be reported by the knowledge base alone (the n-gram model
+carries a threshold per category of its own)."""
+
+LIFE_AT_RISK = ("violence_for_hire", "suicide_pact")
+HIGH_CATEGORIES = frozenset({*LIFE_AT_RISK, "minor_harm"})
+URGENCY_LEVELS = ("immediate", "high", "normal")
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    category: str
+    score: float
+    explanation: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"category": self.category, "score": round(self.score, 3),
+                "explanation": self.explanation}
+
+
+@dataclass
+class ContentResult:
+    """What one text is: its categories above threshold, urgency with its reason, indicators,
+    and every category's score (benign ones included, for thresholds and benchmarks)."""
+
+    categories: list[CategoryScore]
+    urgency: str
+    urgency_reason: str
+    indicators: list[Extracted]
+    scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def benign(self) -> bool:
+        return not self.categories
+
+    @property
+    def labels(self) -> list[str]:
+        return [c.category for c in self.categories]
+
+    def to_dict(self, record_id: str | None = None) -> dict[str, object]:
+        return {"id": record_id, "categories": [c.to_dict() for c in self.categories],
+                "urgency": self.urgency, "urgency_reason": self.urgency_reason,
+                "indicators": [{"kind": i.kind, "value": i.value, "raw": i.raw}
+                               for i in self.indicators]}
+
+
+def _contact(indicators: list[Extracted]) -> str | None:
+    for item in indicators:
+        if item.kind in CONTACT_KINDS:
+            return f"{item.kind} {item.raw}"
+    return None
+
+
+def urgency_of(labels: Iterable[str], norm: Normalised, kb: KnowledgeBase) -> tuple[str, str]:
+    """(urgency, reason) of a text with these categories."""
+    labels = list(labels)
+    for code in LIFE_AT_RISK:
+        if code not in labels or code not in kb.categories:
+            continue
+        category = kb.categories[code]
+        said = []
+        for what, patterns in (("time", category.times), ("place or target", category.targets)):
+            for pattern in patterns:
+                match = pattern.search(norm.text)
+                if match:
+                    said.append(f"{what} {norm.original(match.start(), match.end())}")
+                    break
+        if said:
+            return "immediate", f"{code} with {' and '.join(said)}"
+    risky = [code for code in labels if code in HIGH_CATEGORIES]
+    if risky:
+        return "high", f"{risky[0]} without a time, place or target"
+    return "normal", ""
+
+
+LAYERS = ("lexicon", "fast")
+"""``lexicon``: the knowledge base alone; ``fast``: with the character n-gram model."""
+
+
+def _explain(code: str, gathered: Gathered, norm: Normalised, model: NgramModel | None,
+             score: float) -> str:
+    """The knowledge base's cues in the text's own words; where the model found the category
+    on its own, the n-grams that weighed most, as written in the text."""
+    found = gathered.evidence.get(code)
+    if found is not None and found.support > 0:
+        return found.explanation()
+    if model is not None:
+        quoted = []
+        for gram in model.top_ngrams(norm.text, code):
+            at = norm.text.find(gram)
+            if at >= 0:
+                quoted.append(norm.original(at, at + len(gram)))
+        if quoted:
+            return f"model {score:.2f} on the words " + ", ".join(quoted)
+    return f"model {score:.2f}"
+
+
+def _results(texts: list[str], kb: KnowledgeBase, model: NgramModel | None,
+             threshold: float | None) -> list[ContentResult]:
+    indicators = [extract_indicators(t) for t in texts]
+    norms = [normalise(t, kb.replacer) for t in texts]
+    gathered = [gather(n, kb, _contact(i)) for n, i in zip(norms, indicators, strict=True)]
+    if model is None:
+        codes = list(kb.categories)
+        table = np.array([[g.evidence[c].score if c in g.evidence else 0.0 for c in codes]
+                          for g in gathered]).reshape(len(texts), len(codes))
+        cuts = {c: THRESHOLD if threshold is None else threshold for c in codes}
+    else:
+        codes = list(model.categories)
+        margins = np.array([[g.margin(c) for c in codes] for g in gathered]
+                           ).reshape(len(texts), len(codes))
+        table = model.combine(model.predict_proba([n.text for n in norms]), margins)
+        cuts = {c: model.thresholds.get(c, 0.5) if threshold is None else threshold
+                for c in codes}
+    out = []
+    for row, norm, found, extracted in zip(table, norms, gathered, indicators, strict=True):
+        scores = {c: float(v) for c, v in zip(codes, row, strict=True) if v > 0.01}
+        kept = sorted((c for c in codes if scores.get(c, 0.0) >= cuts[c]),
+                      key=lambda c: (-scores[c], c))
+        categories = [CategoryScore(c, scores[c], _explain(c, found, norm, model, scores[c]))
+                      for c in kept]
+        urgency, reason = urgency_of(kept, norm, kb)
+        out.append(ContentResult(categories, urgency, reason, extracted, scores))
+    return out
+
+
+def _model_for(layers: str) -> NgramModel | None:
+    if layers not in LAYERS:
+        raise ValueError(f"unknown layers {layers!r}; one of {', '.join(LAYERS)}")
+    return load_model() if layers == "fast" else None
+
+
+def classify(text: str, kb: KnowledgeBase | None = None, threshold: float | None = None,
+             layers: str = "fast", model: NgramModel | None = None) -> ContentResult:
+    """The categories of ``text`` above their thresholds, best first, with urgency and
+    indicators.  ``layers="lexicon"`` uses the knowledge base alone; the default adds the
+    shipped n-gram model where it has been built."""
+    model = model if model is not None else _model_for(layers)
+    return _results([text], kb or load_kb(), model, threshold)[0]
+
+
+def classify_many(texts: Iterable[str], kb: KnowledgeBase | None = None,
+                  threshold: float | None = None, layers: str = "fast",
+                  model: NgramModel | None = None, batch: int = 512
+                  ) -> Iterator[ContentResult]:
+    """:func:`classify` over many texts, the model run a batch at a time."""
+    kb = kb or load_kb()
+    model = model if model is not None else _model_for(layers)
+    chunk: list[str] = []
+    for text in texts:
+        chunk.append(text)
+        if len(chunk) == batch:
+            yield from _results(chunk, kb, model, threshold)
+            chunk = []
+    if chunk:
+        yield from _results(chunk, kb, model, threshold)

@@ -1,0 +1,108 @@
+"""The labelled content corpus (``corpus/content/`` in the repository): reading it and cutting
+it into splits that measure generalisation.
+
+An :class:`Example` is one text with its categories (none: benign), its author (one file of
+``written/``, or the real data set it came from), its style and whether a benign text is a hard
+one.  :func:`split` holds out whole authors where a category has several, so a score measures
+texts written by a hand the model never saw; where a category has one author only, it falls back
+to a split by a hash of the text and says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from jingwang.categories import CATEGORIES
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    labels: tuple[str, ...]
+    author: str
+    style: str = ""
+    hard: bool = False
+    source: str = "written"
+
+    @property
+    def benign(self) -> bool:
+        return not self.labels
+
+
+class CorpusError(ValueError):
+    """A corpus line that breaks the format: names the file, the line and the reason."""
+
+
+def read_jsonl(path: Path, source: str = "written") -> Iterator[Example]:
+    with path.open(encoding="utf-8") as handle:
+        for row, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise CorpusError(f"{path}:{row}: invalid JSON ({exc.msg})") from exc
+            text, labels = item.get("text"), item.get("labels", [])
+            if not isinstance(text, str) or not text.strip():
+                raise CorpusError(f"{path}:{row}: no text")
+            if not isinstance(labels, list) or any(x not in CATEGORIES for x in labels):
+                raise CorpusError(f"{path}:{row}: labels must be category codes: {labels!r}")
+            yield Example(text=text.strip(), labels=tuple(sorted(set(labels))),
+                          author=str(item.get("author") or path.stem),
+                          style=str(item.get("style", "")), hard=bool(item.get("hard")),
+                          source=str(item.get("source") or source))
+
+
+def read_corpus(folder: Path) -> list[Example]:
+    """Every example under ``folder`` (``written/*.jsonl`` and ``real/*.jsonl``), de-duplicated
+    by text (the first wins)."""
+    seen: set[str] = set()
+    out: list[Example] = []
+    for sub, source in (("written", "written"), ("real", "real")):
+        for path in sorted((folder / sub).glob("*.jsonl")):
+            for example in read_jsonl(path, source):
+                if example.text not in seen:
+                    seen.add(example.text)
+                    out.append(example)
+    return out
+
+
+def text_bucket(text: str) -> float:
+    """A stable number in [0, 1] for a text (its SHA-1), to cut splits that never change."""
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF
+
+
+@dataclass
+class Split:
+    train: list[Example]
+    test: list[Example]
+    how: dict[str, str]  # category (or "benign") → "author <id>" or "text hash"
+
+
+def split(examples: Iterable[Example], test_share: float = 0.2) -> Split:
+    """Hold out, for each category, the author who wrote the fewest of its examples when it has
+    more than one author (that author's texts of that category go to test); otherwise a
+    ``test_share`` of its texts by hash."""
+    examples = list(examples)
+    authors: dict[str, Counter[str]] = defaultdict(Counter)
+    for e in examples:
+        for label in e.labels or ("benign",):
+            authors[label][e.author] += 1
+    how: dict[str, str] = {}
+    for label, counts in sorted(authors.items()):
+        if len(counts) > 1:
+            how[label] = f"author {min(counts, key=lambda a: (counts[a], a))}"
+        else:
+            how[label] = "text hash"
+    train, test = [], []
+    for e in examples:
+        labels = e.labels or ("benign",)
+        by_author = any(how[x] == f"author {e.author}" for x in labels)
+        by_hash = any(how[x] == "text hash" for x in labels) and text_bucket(e.text) < test_share
+        (test if by_author or by_hash else train).append(e)
+    return Split(train, test, how)

@@ -1,0 +1,192 @@
+"""The fast statistical layer: character n-grams of the normalised text and one logistic
+regression per category (scikit-learn), with a decision threshold per category.
+
+It reads the text after normalisation (:mod:`jingwang.content.normalise`), so ``菠🥬`` and
+``bc`` reach it as ``博彩``.  The model is saved as plain arrays — the n-gram vocabulary, its
+idf, the sparse weights, the thresholds — in one ``.npz`` file with a JSON header, not a pickle:
+it loads on any scikit-learn version and holds no code.  ``scripts/train_content_model.py``
+builds the shipped one (``models/content_ngram.npz``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+MODEL_PATH = Path(__file__).parent / "models" / "content_ngram.npz"
+NGRAMS = (1, 3)
+MIN_DF = 2
+MAX_FEATURES = 120_000
+PRUNE = 1e-3  # weights smaller than this are dropped from the saved model
+
+
+def _vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, sublinear_tf=True,
+                           min_df=MIN_DF if vocabulary is None else 1,
+                           max_features=MAX_FEATURES if vocabulary is None else None,
+                           vocabulary=vocabulary, lowercase=False, dtype=np.float32)
+
+
+@dataclass
+class NgramModel:
+    """Per-category probabilities of normalised texts."""
+
+    categories: tuple[str, ...]
+    vectorizer: TfidfVectorizer
+    weights: sparse.csr_matrix       # features × categories
+    intercepts: np.ndarray
+    thresholds: dict[str, float] = field(default_factory=dict)
+    meta: dict[str, object] = field(default_factory=dict)
+
+    def predict_proba(self, normalised: Sequence[str]) -> np.ndarray:
+        """texts × categories probabilities."""
+        features = self.vectorizer.transform(normalised)
+        logits = (features @ self.weights).toarray() + self.intercepts
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def combine(self, probabilities: np.ndarray, margins: np.ndarray) -> np.ndarray:
+        """The final scores: per category, a logistic over the model's logit and the knowledge
+        base's margin (evidence for minus against), fitted on held-out texts
+        (:func:`fit_stack`); the model's own probability where no stack was fitted."""
+        stack = self.meta.get("stack")
+        if not stack:
+            return probabilities
+        a, b, d = (np.array(stack[k], dtype=np.float64) for k in ("a", "b", "d"))
+        p = np.clip(probabilities, 1e-6, 1 - 1e-6)
+        logits = a * np.log(p / (1 - p)) + b * margins + d
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def top_ngrams(self, normalised: str, category: str, k: int = 3) -> list[str]:
+        """The n-grams of ``normalised`` that weigh most for ``category`` (longest first when
+        one holds another), for the explanation."""
+        j = self.categories.index(category)
+        features = self.vectorizer.transform([normalised]).tocsr()
+        column = self.weights[:, j].toarray().ravel()
+        contributions = sorted(((features.data[n] * column[i], i) for n, i in
+                                enumerate(features.indices) if column[i] > 0), reverse=True)
+        vocab = self._inverse()
+        grams: list[str] = []
+        for _, i in contributions:
+            gram = vocab[i]
+            if len(gram) < 2 or any(gram in g for g in grams):
+                continue
+            grams = [g for g in grams if g not in gram] + [gram]
+            if len(grams) == k:
+                break
+        return grams
+
+    def _inverse(self) -> list[str]:
+        if not hasattr(self, "_vocab_list"):
+            vocab = self.vectorizer.vocabulary_
+            self._vocab_list = sorted(vocab, key=vocab.get)
+        return self._vocab_list
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        vocab = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.get)
+        header = {"categories": list(self.categories), "thresholds": self.thresholds,
+                  "vocabulary": vocab, "meta": self.meta}
+        w = self.weights.tocsr()
+        np.savez_compressed(path, header=np.frombuffer(json.dumps(header, ensure_ascii=False)
+                                                       .encode("utf-8"), dtype=np.uint8),
+                            idf=self.vectorizer.idf_.astype(np.float32),
+                            data=w.data.astype(np.float32), indices=w.indices.astype(np.int32),
+                            indptr=w.indptr.astype(np.int64), shape=np.array(w.shape),
+                            intercepts=self.intercepts.astype(np.float32))
+
+    @classmethod
+    def load(cls, path: Path) -> NgramModel:
+        with np.load(path) as data:
+            header = json.loads(bytes(data["header"]).decode("utf-8"))
+            vocabulary = {gram: i for i, gram in enumerate(header["vocabulary"])}
+            vectorizer = _vectorizer(vocabulary)
+            vectorizer.idf_ = data["idf"].astype(np.float64)
+            weights = sparse.csr_matrix((data["data"], data["indices"], data["indptr"]),
+                                        shape=tuple(data["shape"]))
+            intercepts = data["intercepts"].astype(np.float64)
+        return cls(tuple(header["categories"]), vectorizer, weights, intercepts,
+                   {k: float(v) for k, v in header["thresholds"].items()}, header["meta"])
+
+
+def train(normalised: Sequence[str], labels: Sequence[Sequence[str]],
+          categories: Sequence[str], c: float = 8.0) -> NgramModel:
+    """One balanced logistic regression per category over the texts' character n-grams;
+    every threshold 0.5 until :func:`tune_thresholds` sets them."""
+    vectorizer = _vectorizer()
+    features = vectorizer.fit_transform(normalised)
+    columns, intercepts = [], []
+    for code in categories:
+        y = np.array([code in row for row in labels], dtype=np.int8)
+        if y.sum() == 0:
+            columns.append(np.zeros(features.shape[1], dtype=np.float32))
+            intercepts.append(-10.0)
+            continue
+        clf = LogisticRegression(C=c, solver="liblinear", class_weight="balanced",
+                                 max_iter=200)
+        clf.fit(features, y)
+        coef = clf.coef_[0].astype(np.float32)
+        coef[np.abs(coef) < PRUNE] = 0.0
+        columns.append(coef)
+        intercepts.append(float(clf.intercept_[0]))
+    weights = sparse.csr_matrix(np.vstack(columns).T)
+    return NgramModel(tuple(categories), vectorizer, weights, np.array(intercepts),
+                      {code: 0.5 for code in categories})
+
+
+def tune_thresholds(model: NgramModel, probabilities: np.ndarray,
+                    labels: Sequence[Sequence[str]], floor: float = 0.3,
+                    ceiling: float = 0.95) -> dict[str, float]:
+    """Per category, the threshold in [floor, ceiling] with the best F1 on these (validation)
+    texts; 0.5 where the category has none."""
+    out: dict[str, float] = {}
+    for j, code in enumerate(model.categories):
+        y = np.array([code in row for row in labels])
+        if not y.any():
+            out[code] = 0.5
+            continue
+        best, best_f1 = 0.5, -1.0
+        for t in np.arange(floor, ceiling + 1e-9, 0.025):
+            pred = probabilities[:, j] >= t
+            tp = int((pred & y).sum())
+            f1 = 2 * tp / max(1, int(pred.sum()) + int(y.sum()))
+            if f1 > best_f1 + 1e-9:
+                best, best_f1 = float(t), f1
+        out[code] = round(best, 3)
+    return out
+
+
+@lru_cache(maxsize=1)
+def load_model(path: str | None = None) -> NgramModel | None:
+    """The shipped model, or None where none has been built yet."""
+    target = Path(path) if path else MODEL_PATH
+    return NgramModel.load(target) if target.exists() else None
+
+
+def fit_stack(model: NgramModel, probabilities: np.ndarray, margins: np.ndarray,
+              labels: Sequence[Sequence[str]]) -> dict[str, list[float]]:
+    """Per category, the weights of the model's logit and the knowledge base's margin that
+    predict the label best on held-out texts (three numbers a category)."""
+    a, b, d = [], [], []
+    p = np.clip(probabilities, 1e-6, 1 - 1e-6)
+    logit = np.log(p / (1 - p))
+    for j, code in enumerate(model.categories):
+        y = np.array([code in row for row in labels], dtype=np.int8)
+        if y.sum() < 3 or y.sum() == len(y):
+            a.append(1.0)
+            b.append(0.0)
+            d.append(0.0)
+            continue
+        clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=500)
+        clf.fit(np.column_stack([logit[:, j], margins[:, j]]), y)
+        a.append(float(clf.coef_[0][0]))
+        b.append(float(clf.coef_[0][1]))
+        d.append(float(clf.intercept_[0]))
+    return {"a": a, "b": b, "d": d}
