@@ -51,5 +51,5 @@ def test_a_bad_pattern_is_refused_with_the_file_and_pattern(tmp_path) -> None:
 
 def test_a_file_named_for_no_category_is_refused(tmp_path) -> None:
     (tmp_path / "lottery.toml").write_text('code = "lottery"\n', encoding="utf-8")
-    with pytest.raises(KnowledgeBaseError, match="lottery.toml: code must be"):
+    with pytest.raises(KnowledgeBaseError, match=r"lottery\.toml: code must be"):
         compile_kb(tmp_path)
