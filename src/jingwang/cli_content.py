@@ -90,10 +90,12 @@ def ingest_posts_cmd(
 
 
 def _follow(path: str, from_start: bool) -> Iterator[tuple[int, str]]:
-    """(line number, line) of a file as lines are appended to it, forever."""
+    """(line number, line) of a file as lines are appended to it, forever; says on stderr when
+    it is watching (a line appended after that is read)."""
     with open(path, encoding="utf-8") as handle:
         if not from_start:
             handle.seek(0, io.SEEK_END)
+        err.print(f"watching {path} for new lines (Ctrl-C stops)")
         row, pending = 0, ""
         while True:
             chunk = handle.readline()

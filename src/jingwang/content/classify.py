@@ -29,6 +29,12 @@ THRESHOLD = 0.7
 """The score a category needs to be reported by the knowledge base alone (the n-gram model
 carries a threshold per category of its own)."""
 
+NEWS_GATE = 3
+"""A text with this many distinct news or education cues (警方, 破获, 记者, 谨防 …), no contact
+detail and nothing soliciting reads as reporting about a crime, not as the crime: benign."""
+NEWS_GATE_ALONE = 8
+"""With this many, a text is a report or a notice whatever else it holds (an article quotes the
+ads it reports on, and its site's contact address)."""
 LIFE_AT_RISK = ("violence_for_hire", "suicide_pact")
 HIGH_CATEGORIES = frozenset({*LIFE_AT_RISK, "minor_harm"})
 URGENCY_LEVELS = ("immediate", "high", "normal")
@@ -105,7 +111,7 @@ LAYERS = ("lexicon", "fast")
 
 
 def _explain(code: str, gathered: Gathered, norm: Normalised, model: NgramModel | None,
-             score: float) -> str:
+             row: object, score: float) -> str:
     """The knowledge base's cues in the text's own words; where the model found the category
     on its own, the n-grams that weighed most, as written in the text."""
     found = gathered.evidence.get(code)
@@ -113,7 +119,7 @@ def _explain(code: str, gathered: Gathered, norm: Normalised, model: NgramModel 
         return found.explanation()
     if model is not None:
         quoted = []
-        for gram in model.top_ngrams(norm.text, code):
+        for gram in model.top_ngrams(row, code):
             at = norm.text.find(gram)
             if at >= 0:
                 quoted.append(norm.original(at, at + len(gram)))
@@ -136,19 +142,39 @@ def _results(texts: list[str], kb: KnowledgeBase, model: NgramModel | None,
         codes = list(model.categories)
         margins = np.array([[g.margin(c) for c in codes] for g in gathered]
                            ).reshape(len(texts), len(codes))
-        table = model.combine(model.predict_proba([n.text for n in norms]), margins)
+        features = model.features([n.text for n in norms])
+        table = model.combine(model.predict_proba(features), margins)
         cuts = {c: model.thresholds.get(c, 0.5) if threshold is None else threshold
                 for c in codes}
+        # What the knowledge base finds on its own stands (it rarely errs): a category over its
+        # own threshold is kept at the model's cut.
+        for i, found in enumerate(gathered):
+            for j, code in enumerate(codes):
+                evidence = found.evidence.get(code)
+                if evidence is not None and evidence.score >= THRESHOLD:
+                    table[i, j] = max(table[i, j], cuts[code])
     out = []
-    for row, norm, found, extracted in zip(table, norms, gathered, indicators, strict=True):
+    for i, (row, norm, found, extracted) in enumerate(zip(table, norms, gathered, indicators,
+                                                          strict=True)):
         scores = {c: float(v) for c, v in zip(codes, row, strict=True) if v > 0.01}
         kept = sorted((c for c in codes if scores.get(c, 0.0) >= cuts[c]),
                       key=lambda c: (-scores[c], c))
-        categories = [CategoryScore(c, scores[c], _explain(c, found, norm, model, scores[c]))
-                      for c in kept]
+        if kept and _reads_as_news(found, extracted):
+            kept = []
+        categories = [CategoryScore(c, scores[c], _explain(
+            c, found, norm, model, features[i] if model is not None else None, scores[c]))
+            for c in kept]
         urgency, reason = urgency_of(kept, norm, kb)
         out.append(ContentResult(categories, urgency, reason, extracted, scores))
     return out
+
+
+def _reads_as_news(found: Gathered, indicators: list[Extracted]) -> bool:
+    if len(found.news) >= NEWS_GATE_ALONE:
+        return True
+    if len(found.news) < NEWS_GATE or _contact(indicators) is not None:
+        return False
+    return not any(e.solicits for e in found.evidence.values())
 
 
 def _model_for(layers: str) -> NgramModel | None:

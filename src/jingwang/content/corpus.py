@@ -3,9 +3,9 @@ it into splits that measure generalisation.
 
 An :class:`Example` is one text with its categories (none: benign), its author (one file of
 ``written/``, or the real data set it came from), its style and whether a benign text is a hard
-one.  :func:`split` holds out whole authors where a category has several, so a score measures
-texts written by a hand the model never saw; where a category has one author only, it falls back
-to a split by a hash of the text and says so.
+one.  :func:`split` holds out a whole author where a category has several substantial ones, so
+a score measures texts written by a hand the model never saw; where a category has one author
+only, it falls back to a split by a hash of the text and says so.
 """
 
 from __future__ import annotations
@@ -72,6 +72,32 @@ def read_corpus(folder: Path) -> list[Example]:
     return out
 
 
+REAL_BENIGN_LABELS = frozenset({"ham", "normal", "safe", "offensive"})
+REAL_TRAIN_SHARE = 0.4
+
+
+def read_real_benign(path: Path, part: str, exclude: Iterable[str] = ()) -> list[Example]:
+    """The real chat its publishers labelled benign (``ham``, ``normal``, ``safe``,
+    ``offensive``: abuse is outside our categories), cut by a hash of the text: ``part="train"``
+    is 40% of it, ``part="test"`` the other 60%, which no model trains on.  Texts in
+    ``exclude`` (those labelled by hand in the corpus) are left out of both."""
+    if part not in ("train", "test"):
+        raise ValueError("part is train or test")
+    skip = set(exclude)
+    out: list[Example] = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            item = json.loads(line)
+            text = str(item.get("text", "")).strip()
+            if item.get("label") not in REAL_BENIGN_LABELS or not text or text in skip:
+                continue
+            in_train = text_bucket(text + "#real") < REAL_TRAIN_SHARE
+            if in_train == (part == "train"):
+                out.append(Example(text=text, labels=(), author=str(item.get("source")),
+                                   style="chat", source="real"))
+    return out
+
+
 def text_bucket(text: str) -> float:
     """A stable number in [0, 1] for a text (its SHA-1), to cut splits that never change."""
     return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF
@@ -84,10 +110,13 @@ class Split:
     how: dict[str, str]  # category (or "benign") → "author <id>" or "text hash"
 
 
+HOLD_OUT_MIN_SHARE = 0.15
+
+
 def split(examples: Iterable[Example], test_share: float = 0.2) -> Split:
-    """Hold out, for each category, the author who wrote the fewest of its examples when it has
-    more than one author (that author's texts of that category go to test); otherwise a
-    ``test_share`` of its texts by hash."""
+    """Hold out, for each category, one author's texts of it when that author wrote at least
+    15% of the category and others wrote the rest (the smallest such author, so most is left to
+    learn from); otherwise a ``test_share`` of its texts by hash."""
     examples = list(examples)
     authors: dict[str, Counter[str]] = defaultdict(Counter)
     for e in examples:
@@ -95,8 +124,11 @@ def split(examples: Iterable[Example], test_share: float = 0.2) -> Split:
             authors[label][e.author] += 1
     how: dict[str, str] = {}
     for label, counts in sorted(authors.items()):
-        if len(counts) > 1:
-            how[label] = f"author {min(counts, key=lambda a: (counts[a], a))}"
+        total = sum(counts.values())
+        fair = [a for a, n in counts.items()
+                if n >= HOLD_OUT_MIN_SHARE * total and total - n >= HOLD_OUT_MIN_SHARE * total]
+        if fair:
+            how[label] = f"author {min(fair, key=lambda a: (counts[a], a))}"
         else:
             how[label] = "text hash"
     train, test = [], []

@@ -26,6 +26,9 @@ NGRAMS = (1, 3)
 MIN_DF = 2
 MAX_FEATURES = 120_000
 PRUNE = 1e-3  # weights smaller than this are dropped from the saved model
+# Unweighted classes: with "balanced", a category of 500 texts among 25,000 was given such weight
+# that two characters of chat ("走开") scored 0.99 — and every threshold went to the ceiling.
+CLASS_WEIGHT = None
 
 
 def _vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
@@ -46,9 +49,13 @@ class NgramModel:
     thresholds: dict[str, float] = field(default_factory=dict)
     meta: dict[str, object] = field(default_factory=dict)
 
-    def predict_proba(self, normalised: Sequence[str]) -> np.ndarray:
-        """texts × categories probabilities."""
-        features = self.vectorizer.transform(normalised)
+    def features(self, normalised: Sequence[str]) -> sparse.csr_matrix:
+        """texts × n-grams tf-idf of normalised texts."""
+        return self.vectorizer.transform(normalised).tocsr()
+
+    def predict_proba(self, normalised: Sequence[str] | sparse.csr_matrix) -> np.ndarray:
+        """texts × categories probabilities (of texts, or of their :meth:`features`)."""
+        features = normalised if sparse.issparse(normalised) else self.features(normalised)
         logits = (features @ self.weights).toarray() + self.intercepts
         return 1.0 / (1.0 + np.exp(-logits))
 
@@ -64,17 +71,17 @@ class NgramModel:
         logits = a * np.log(p / (1 - p)) + b * margins + d
         return 1.0 / (1.0 + np.exp(-logits))
 
-    def top_ngrams(self, normalised: str, category: str, k: int = 3) -> list[str]:
-        """The n-grams of ``normalised`` that weigh most for ``category`` (longest first when
-        one holds another), for the explanation."""
+    def top_ngrams(self, row: sparse.csr_matrix, category: str, k: int = 3) -> list[str]:
+        """The n-grams of one text's :meth:`features` row that weigh most for ``category``
+        (the longer one where one holds another), for the explanation."""
         j = self.categories.index(category)
-        features = self.vectorizer.transform([normalised]).tocsr()
-        column = self.weights[:, j].toarray().ravel()
-        contributions = sorted(((features.data[n] * column[i], i) for n, i in
-                                enumerate(features.indices) if column[i] > 0), reverse=True)
+        column = self._dense()[:, j]
+        contributions = sorted(((value * column[i], i) for value, i in
+                                zip(row.data, row.indices, strict=True) if column[i] > 0),
+                               reverse=True)
         vocab = self._inverse()
         grams: list[str] = []
-        for _, i in contributions:
+        for _, i in contributions[:4 * k]:
             gram = vocab[i]
             if len(gram) < 2 or any(gram in g for g in grams):
                 continue
@@ -83,8 +90,13 @@ class NgramModel:
                 break
         return grams
 
+    def _dense(self) -> np.ndarray:
+        if getattr(self, "_dense_weights", None) is None:
+            self._dense_weights = self.weights.toarray()
+        return self._dense_weights
+
     def _inverse(self) -> list[str]:
-        if not hasattr(self, "_vocab_list"):
+        if getattr(self, "_vocab_list", None) is None:
             vocab = self.vectorizer.vocabulary_
             self._vocab_list = sorted(vocab, key=vocab.get)
         return self._vocab_list
@@ -118,7 +130,7 @@ class NgramModel:
 
 def train(normalised: Sequence[str], labels: Sequence[Sequence[str]],
           categories: Sequence[str], c: float = 8.0) -> NgramModel:
-    """One balanced logistic regression per category over the texts' character n-grams;
+    """One logistic regression per category over the texts' character n-grams;
     every threshold 0.5 until :func:`tune_thresholds` sets them."""
     vectorizer = _vectorizer()
     features = vectorizer.fit_transform(normalised)
@@ -129,7 +141,7 @@ def train(normalised: Sequence[str], labels: Sequence[Sequence[str]],
             columns.append(np.zeros(features.shape[1], dtype=np.float32))
             intercepts.append(-10.0)
             continue
-        clf = LogisticRegression(C=c, solver="liblinear", class_weight="balanced",
+        clf = LogisticRegression(C=c, solver="liblinear", class_weight=CLASS_WEIGHT,
                                  max_iter=200)
         clf.fit(features, y)
         coef = clf.coef_[0].astype(np.float32)
@@ -142,8 +154,8 @@ def train(normalised: Sequence[str], labels: Sequence[Sequence[str]],
 
 
 def tune_thresholds(model: NgramModel, probabilities: np.ndarray,
-                    labels: Sequence[Sequence[str]], floor: float = 0.3,
-                    ceiling: float = 0.95) -> dict[str, float]:
+                    labels: Sequence[Sequence[str]], floor: float = 0.2,
+                    ceiling: float = 0.975) -> dict[str, float]:
     """Per category, the threshold in [floor, ceiling] with the best F1 on these (validation)
     texts; 0.5 where the category has none."""
     out: dict[str, float] = {}
@@ -184,7 +196,7 @@ def fit_stack(model: NgramModel, probabilities: np.ndarray, margins: np.ndarray,
             b.append(0.0)
             d.append(0.0)
             continue
-        clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=500)
+        clf = LogisticRegression(C=1.0, class_weight=CLASS_WEIGHT, max_iter=500)
         clf.fit(np.column_stack([logit[:, j], margins[:, j]]), y)
         a.append(float(clf.coef_[0][0]))
         b.append(float(clf.coef_[0][1]))
