@@ -134,6 +134,11 @@ def _print_link(report: LinkReport) -> None:
 
 def _print_demo(result: DemoResult) -> None:
     out.print(f"store: {display_url(result.db_url)}")
+    if result.posts is not None:
+        cats = ", ".join(f"{k} {v}" for k, v in sorted(result.posts.by_category.items(),
+                                                       key=lambda kv: (-kv[1], kv[0])))
+        out.print(f"content: {result.posts.findings:,} findings on posts ({cats}); "
+                  f"{len(result.posts.immediate)} immediate")
     if result.payments is not None and result.payments_stored is not None:
         scan = result.payments
         out.print(f"ledger: {scan.transactions.num_rows:,} transactions scanned, "

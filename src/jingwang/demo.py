@@ -20,6 +20,7 @@ from jingwang.evaluate.world import Evaluation, evaluate_store
 from jingwang.ingest.cases import CaseImportReport, import_cases
 from jingwang.ingest.citizen_reports import store_reports
 from jingwang.ingest.ledgers import StoredScan, store_scan
+from jingwang.ingest.posts import PostsReport, ingest_posts
 from jingwang.ingest.records import read_text_records
 from jingwang.ingest.text import IngestReport, ingest_text
 from jingwang.linking.run import LinkReport, link_store
@@ -63,6 +64,7 @@ class DemoResult:
     recurring: list[tuple[str, str, int, int]] = field(default_factory=list)
     recurring_gangs: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     cases: CaseImportReport | None = None
+    posts: PostsReport | None = None
     payments: Scan | None = None
     payments_stored: StoredScan | None = None
     linked: LinkReport | None = None
@@ -138,7 +140,11 @@ def run_demo(out: Path, seed: int = 7, scale: str = "small", db_url: str | None 
                                         text_field=source.text_field, id_field=source.id_field,
                                         time_field=source.time_field)
             records = list(records)
-            report = ingest_text(session, records, source.name)
+            if source.name == "posts":  # classified too: content findings beside sightings
+                result.posts = ingest_posts(session, records, source.name)
+                report = result.posts.text
+            else:
+                report = ingest_text(session, records, source.name)
             if source.name == "reports":  # also kept whole, for the analysts' triage page
                 store_reports(session, records)
         result.ingested.append(report)

@@ -14,7 +14,7 @@ decided.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -106,6 +106,49 @@ def urgency_of(labels: Iterable[str], norm: Normalised, kb: KnowledgeBase) -> tu
     return "normal", ""
 
 
+MODEL_ALONE = 0.9
+"""The probability the n-gram model needs to report a category the knowledge base has no
+evidence for (n-grams of a short line overreach: 周末一起去 ≈ 一起走)."""
+MODEL_ALONE_LIFE = 0.6
+"""… lower where a life may be at risk: a missed 约死 post costs more than a checked one."""
+CONTESTED = 0.98
+"""… and for one whose own hard-negative cues fired with nothing for it left (家用监控 …)."""
+
+
+def kb_table(gathered: Sequence[Gathered], codes: Sequence[str]
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """texts × categories: the knowledge base's score, whether it found anything for the
+    category, and whether the category's own negative cues fired."""
+    shape = (len(gathered), len(codes))
+    score, support, contested = np.zeros(shape), np.zeros(shape, bool), np.zeros(shape, bool)
+    for i, found in enumerate(gathered):
+        for j, code in enumerate(codes):
+            evidence = found.evidence.get(code)
+            if evidence is not None:
+                score[i, j] = evidence.score
+                support[i, j] = evidence.score > 0
+                contested[i, j] = bool(evidence.against)
+    return score, support, contested
+
+
+def decide(raw: np.ndarray, gathered: Sequence[Gathered], codes: Sequence[str],
+           thresholds: Mapping[str, float], threshold: float | None = None
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """The fast layers' scores (the higher of the model's probability and the knowledge
+    base's score) and the bar each must reach: the category's tuned threshold where the
+    knowledge base has evidence for it; :data:`MODEL_ALONE` where the model speaks alone, or
+    where the category's own hard-negative cues fired beside its evidence (家用 beside 摄像头);
+    :data:`CONTESTED` where those cues fired and nothing for it did."""
+    kb_score, support, contested = kb_table(gathered, codes)
+    scores = np.maximum(raw, kb_score)
+    cuts = np.array([thresholds.get(c, 0.5) for c in codes]) if threshold is None \
+        else np.full(len(codes), threshold)
+    bars = np.broadcast_to(cuts, scores.shape).copy()
+    if threshold is None:
+        alone = np.array([MODEL_ALONE_LIFE if c in LIFE_AT_RISK else MODEL_ALONE for c in codes])
+        bars = np.where(support & ~contested, bars, np.maximum(bars, alone))
+        bars = np.where(contested & ~support, np.maximum(bars, CONTESTED), bars)
+    return scores, bars
 LAYERS = ("lexicon", "fast")
 """``lexicon``: the knowledge base alone; ``fast``: with the character n-gram model."""
 
@@ -135,30 +178,19 @@ def _results(texts: list[str], kb: KnowledgeBase, model: NgramModel | None,
     gathered = [gather(n, kb, _contact(i)) for n, i in zip(norms, indicators, strict=True)]
     if model is None:
         codes = list(kb.categories)
-        table = np.array([[g.evidence[c].score if c in g.evidence else 0.0 for c in codes]
-                          for g in gathered]).reshape(len(texts), len(codes))
-        cuts = {c: THRESHOLD if threshold is None else threshold for c in codes}
+        table = kb_table(gathered, codes)[0]
+        bars = np.full(table.shape, THRESHOLD if threshold is None else threshold)
     else:
         codes = list(model.categories)
-        margins = np.array([[g.margin(c) for c in codes] for g in gathered]
-                           ).reshape(len(texts), len(codes))
         features = model.features([n.text for n in norms])
-        table = model.combine(model.predict_proba(features), margins)
-        cuts = {c: model.thresholds.get(c, 0.5) if threshold is None else threshold
-                for c in codes}
-        # What the knowledge base finds on its own stands (it rarely errs): a category over its
-        # own threshold is kept at the model's cut.
-        for i, found in enumerate(gathered):
-            for j, code in enumerate(codes):
-                evidence = found.evidence.get(code)
-                if evidence is not None and evidence.score >= THRESHOLD:
-                    table[i, j] = max(table[i, j], cuts[code])
+        raw = model.predict_proba(features)
+        table, bars = decide(raw, gathered, codes, model.thresholds, threshold)
     out = []
     for i, (row, norm, found, extracted) in enumerate(zip(table, norms, gathered, indicators,
                                                           strict=True)):
         scores = {c: float(v) for c, v in zip(codes, row, strict=True) if v > 0.01}
-        kept = sorted((c for c in codes if scores.get(c, 0.0) >= cuts[c]),
-                      key=lambda c: (-scores[c], c))
+        kept = [c for j, c in enumerate(codes) if row[j] >= bars[i, j]]
+        kept.sort(key=lambda c: (-scores[c], c))
         if kept and _reads_as_news(found, extracted):
             kept = []
         categories = [CategoryScore(c, scores[c], _explain(

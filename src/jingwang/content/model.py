@@ -24,8 +24,8 @@ from sklearn.linear_model import LogisticRegression
 MODEL_PATH = Path(__file__).parent / "models" / "content_ngram.npz"
 NGRAMS = (1, 3)
 MIN_DF = 2
-MAX_FEATURES = 120_000
-PRUNE = 1e-3  # weights smaller than this are dropped from the saved model
+MAX_FEATURES = 80_000
+PRUNE = 1e-2  # weights smaller than this are dropped from the saved model
 # Unweighted classes: with "balanced", a category of 500 texts among 25,000 was given such weight
 # that two characters of chat ("走开") scored 0.99 — and every threshold went to the ceiling.
 CLASS_WEIGHT = None
@@ -57,18 +57,6 @@ class NgramModel:
         """texts × categories probabilities (of texts, or of their :meth:`features`)."""
         features = normalised if sparse.issparse(normalised) else self.features(normalised)
         logits = (features @ self.weights).toarray() + self.intercepts
-        return 1.0 / (1.0 + np.exp(-logits))
-
-    def combine(self, probabilities: np.ndarray, margins: np.ndarray) -> np.ndarray:
-        """The final scores: per category, a logistic over the model's logit and the knowledge
-        base's margin (evidence for minus against), fitted on held-out texts
-        (:func:`fit_stack`); the model's own probability where no stack was fitted."""
-        stack = self.meta.get("stack")
-        if not stack:
-            return probabilities
-        a, b, d = (np.array(stack[k], dtype=np.float64) for k in ("a", "b", "d"))
-        p = np.clip(probabilities, 1e-6, 1 - 1e-6)
-        logits = a * np.log(p / (1 - p)) + b * margins + d
         return 1.0 / (1.0 + np.exp(-logits))
 
     def top_ngrams(self, row: sparse.csr_matrix, category: str, k: int = 3) -> list[str]:
@@ -154,7 +142,7 @@ def train(normalised: Sequence[str], labels: Sequence[Sequence[str]],
 
 
 def tune_thresholds(model: NgramModel, probabilities: np.ndarray,
-                    labels: Sequence[Sequence[str]], floor: float = 0.2,
+                    labels: Sequence[Sequence[str]], floor: float = 0.5,
                     ceiling: float = 0.975) -> dict[str, float]:
     """Per category, the threshold in [floor, ceiling] with the best F1 on these (validation)
     texts; 0.5 where the category has none."""
@@ -180,25 +168,3 @@ def load_model(path: str | None = None) -> NgramModel | None:
     """The shipped model, or None where none has been built yet."""
     target = Path(path) if path else MODEL_PATH
     return NgramModel.load(target) if target.exists() else None
-
-
-def fit_stack(model: NgramModel, probabilities: np.ndarray, margins: np.ndarray,
-              labels: Sequence[Sequence[str]]) -> dict[str, list[float]]:
-    """Per category, the weights of the model's logit and the knowledge base's margin that
-    predict the label best on held-out texts (three numbers a category)."""
-    a, b, d = [], [], []
-    p = np.clip(probabilities, 1e-6, 1 - 1e-6)
-    logit = np.log(p / (1 - p))
-    for j, code in enumerate(model.categories):
-        y = np.array([code in row for row in labels], dtype=np.int8)
-        if y.sum() < 3 or y.sum() == len(y):
-            a.append(1.0)
-            b.append(0.0)
-            d.append(0.0)
-            continue
-        clf = LogisticRegression(C=1.0, class_weight=CLASS_WEIGHT, max_iter=500)
-        clf.fit(np.column_stack([logit[:, j], margins[:, j]]), y)
-        a.append(float(clf.coef_[0][0]))
-        b.append(float(clf.coef_[0][1]))
-        d.append(float(clf.intercept_[0]))
-    return {"a": a, "b": b, "d": d}

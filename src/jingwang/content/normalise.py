@@ -98,7 +98,8 @@ class Replacer:
         for written, canonical in table.items():
             key = fold_term(written)
             if key and key != canonical:
-                self.automaton.add_word(key, (len(key), canonical, key.isascii()))
+                self.automaton.add_word(key, (len(key), canonical, _ascii_alnum(key[0]),
+                                              _ascii_alnum(key[-1])))
                 self.size += 1
         if self.size:
             self.automaton.make_automaton()
@@ -109,9 +110,9 @@ class Replacer:
             return chars, origin, split
         text = "".join(chars)
         best: dict[int, tuple[int, str]] = {}  # start → (length, canonical), longest wins
-        for end, (length, canonical, ascii_only) in self.automaton.iter(text):
+        for end, (length, canonical, left, right) in self.automaton.iter(text):
             start = end - length + 1
-            if ascii_only and not _token(chars, split, start, end + 1):
+            if not _token(chars, split, start, end + 1, left, right):
                 continue
             if length > best.get(start, (0, ""))[0]:
                 best[start] = (length, canonical)
@@ -138,14 +139,17 @@ class Replacer:
         return out_c, out_o, out_s
 
 
-def _token(chars: list[str], split: list[bool], start: int, end: int) -> bool:
-    """Whether ``chars[start:end]`` (ASCII) stands alone: no ASCII letter or digit runs into
-    it from the left, and no letter to the right, without a separator between (``vx123456``
-    is the word and an id; ``abc`` holds no ``bc``)."""
-    if start > 0 and _ascii_alnum(chars[start - 1]) and not split[start]:
+def _token(chars: list[str], split: list[bool], start: int, end: int, left: bool = True,
+           right: bool = True) -> bool:
+    """Whether a variant found at ``chars[start:end]`` stands alone where it is written in
+    Latin letters or digits (``left``/``right``: its first/last character is one): no ASCII
+    letter or digit runs into it from the left, and no letter to the right, without a
+    separator between (``vx123456`` is the word and an id; ``abc`` holds no ``bc``; ``网d``
+    is not in ``官网 dewang.cn``)."""
+    if left and start > 0 and _ascii_alnum(chars[start - 1]) and not split[start]:
         return False
-    return not (end < len(chars) and chars[end].isascii() and chars[end].isalpha()
-                and not split[end])
+    # A letter right after, separated or not, is part of a word: 网d|ewang.
+    return not (right and end < len(chars) and chars[end].isascii() and chars[end].isalpha())
 
 
 def fold_term(term: str) -> str:

@@ -75,6 +75,7 @@ def evaluate_store(truth: Truth, engine: Engine, posts_source: str = "posts",
     if cases:
         result.rows.append(DetectorScore("indicator extraction", "cases",
                                          set_prf(_triples(truth.case_indicators), cases)))
+    result.rows.extend(_content_scores(truth, engine, posts_source))
     result.rows.append(_payments_score(truth, engine, ledger_source))
     result.rows.append(_gang_score(truth, engine))
     if _stored(engine, ledger_source):
@@ -96,6 +97,28 @@ def _per_category(truth: Truth, stored: set[tuple[str, str, str]]) -> list[Categ
     return [CategoryRow(cat, gangs_by_cat[cat], posts_by_cat[cat], len(written[cat]),
                         len(written[cat] & found_pairs))
             for cat in CATEGORIES if gangs_by_cat[cat] or posts_by_cat[cat]]
+
+
+def _content_scores(truth: Truth, engine: Engine, source: str) -> list[DetectorScore]:
+    """Posts the content classifier flagged (`content` findings under `source`) against the
+    posts the world wrote as illicit; and (post, category) pairs against the true pairs."""
+    with session_scope(engine) as session:
+        found = session.execute(select(Finding.record_id, Finding.category).where(
+            Finding.detector == "content", Finding.source == source)).all()
+    if not truth.post_labels:
+        return []
+    if not found:
+        return [DetectorScore("content risk", "posts",
+                              note=f"no content findings from source '{source}' "
+                                   "(jingwang ingest posts)")]
+    illicit = {pid: row["category"] for pid, row in truth.post_labels.items()
+               if row["label"] == "illicit"}
+    flagged = {rid for rid, _ in found if rid in truth.post_labels}
+    pairs = {(rid, cat) for rid, cat in found if rid in truth.post_labels}
+    return [DetectorScore("content risk", "posts", set_prf(set(illicit), flagged),
+                          note="any category"),
+            DetectorScore("content categories", "posts", set_prf(set(illicit.items()), pairs),
+                          note="(post, category)")]
 
 
 def _payments_score(truth: Truth, engine: Engine, source: str) -> DetectorScore:
