@@ -35,6 +35,7 @@ def test_pinyin_initials_only_as_tokens_of_their_own() -> None:
     assert normalise("abc平台", TABLE).text == "abc平台"
     assert normalise("vx123456", TABLE).text == "微信123456"
     assert normalise("vxabc", TABLE).text == "vxabc"
+    assert normalise("威信 kf_bc88", TABLE).text == "微信kfbc88"  # "_" joins an id
 
 
 def test_every_character_keeps_where_it_was_written() -> None:

@@ -146,7 +146,8 @@ def decide(raw: np.ndarray, gathered: Sequence[Gathered], codes: Sequence[str],
     bars = np.broadcast_to(cuts, scores.shape).copy()
     if threshold is None:
         alone = np.array([MODEL_ALONE_LIFE if c in LIFE_AT_RISK else MODEL_ALONE for c in codes])
-        bars = np.where(support & ~contested, bars, np.maximum(bars, alone))
+        bars = np.where(~support, np.maximum(bars, alone), bars)
+        bars = np.where(contested & support, np.maximum(bars, MODEL_ALONE), bars)
         bars = np.where(contested & ~support, np.maximum(bars, CONTESTED), bars)
     return scores, bars
 LAYERS = ("lexicon", "fast")

@@ -24,6 +24,7 @@ import ahocorasick
 import opencc
 
 _KEEP = ("L", "N")  # Unicode letters and digits stay; everything else separates words
+_ID_JOINERS = frozenset("_-.")
 # Emoji written in place of a character or word (菠🥬 = 菠菜, 🐧 = 企鹅 = QQ); other emoji split.
 EMOJI_WORDS: dict[str, str] = {
     "🥬": "菜", "🐧": "企鹅", "✈": "飞机", "🛩": "飞机", "➕": "加", "💰": "钱", "💴": "钱",
@@ -62,7 +63,7 @@ def _fold(source: str) -> tuple[list[str], list[int], list[bool]]:
     chars: list[str] = []
     origin: list[int] = []
     split: list[bool] = []
-    pending_split = False
+    dropped = ""  # the separators since the last kept character
     for i, ch in enumerate(source):
         if ch in EMOJI_WORDS:
             folded = EMOJI_WORDS[ch]
@@ -71,12 +72,15 @@ def _fold(source: str) -> tuple[list[str], list[int], list[bool]]:
                 else ch.lower()
         for c in folded:
             if unicodedata.category(c)[0] not in _KEEP:
-                pending_split = True
+                dropped += c
                 continue
+            # "_", "-" or "." inside a Latin id (kf_bc88, a-b.cn) joins, it does not split.
+            joins = dropped and set(dropped) <= _ID_JOINERS and _ascii_alnum(c) \
+                and bool(chars) and _ascii_alnum(chars[-1])
             chars.append(c)
             origin.append(i)
-            split.append(pending_split)
-            pending_split = False
+            split.append(bool(dropped) and not joins)
+            dropped = ""
     return chars, origin, split
 
 
