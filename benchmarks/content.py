@@ -1,7 +1,9 @@
 """Content classification quality and speed: the knowledge base alone ("lexicon") beside the
-fast layers (knowledge base + character n-gram model), on data the model never trained on.
+fast layers (knowledge base + character n-gram model) and, with ``jingwang[encoder]``, the
+fast layers + the encoder, on data the models never trained on.
 
     python benchmarks/content.py [--corpus corpus/content] [--real PATH] [--seeds DIR]
+                                 [--no-encoder]
 
 (a) the held-out split of our corpus (:func:`jingwang.content.corpus.split`: whole authors
     where a category has several, else 20% by text hash); the model is trained here on the rest;
@@ -11,8 +13,8 @@ fast layers (knowledge base + character n-gram model), on data the model never t
     safe, offensive) flagged with any category — the 60% of it no model trains on (the other
     40% joins training in (a)) — and the seed reports flagged.
 Per-category precision/recall/F1 and macro-F1 over the categories the test set holds; then the
-throughput of each layer on one core.  The encoder layer (``jingwang[encoder]``) is not built
-yet: its column is absent.  The last line is the summary.
+throughput of each layer, and the share of posts the encoder reads.  Embedding is the slow
+part: each text is embedded once per run.  The last line is the summary.
 """
 
 from __future__ import annotations
@@ -22,12 +24,15 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from jingwang.categories import CATEGORIES
 from jingwang.content import classify_many
 from jingwang.content.corpus import Example, read_corpus, read_real_benign, split
+from jingwang.content.encoder import EncoderHead, available, embed
 from jingwang.content.kb import load_kb
 from jingwang.content.model import NgramModel
-from jingwang.content.train import build_model
+from jingwang.content.train import build_head, build_model
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()),
@@ -60,23 +65,42 @@ def score(examples: Sequence[Example], predicted: Sequence[Sequence[str]]
     return rows, macro, fp_rate
 
 
-def predict(texts: Sequence[str], layers: str, model: NgramModel | None) -> list[list[str]]:
-    return [r.labels for r in classify_many(texts, layers=layers, model=model)]
+_EMBEDDED: dict[str, np.ndarray] = {}
 
 
-def compare(title: str, examples: Sequence[Example], model: NgramModel) -> tuple[float, float]:
+def cached_embed(texts: Sequence[str]) -> np.ndarray:
+    """Embeddings, each text embedded once per run (the models of (a) and (b) share texts)."""
+    todo = [t for t in dict.fromkeys(texts) if t not in _EMBEDDED]
+    if todo:
+        for text, vector in zip(todo, embed(todo), strict=True):
+            _EMBEDDED[text] = vector
+    return np.vstack([_EMBEDDED[t] for t in texts]) if texts else np.zeros((0, 384))
+
+
+def predict(texts: Sequence[str], layers: str, model: NgramModel | None,
+            head: EncoderHead | None = None) -> list[list[str]]:
+    return [r.labels for r in classify_many(texts, layers=layers, model=model, head=head,
+                                            embedder=cached_embed)]
+
+
+def compare(title: str, examples: Sequence[Example], model: NgramModel,
+            head: EncoderHead | None) -> tuple[float, float, float | None]:
     texts = [e.text for e in examples]
-    lex = score(examples, predict(texts, "lexicon", None))
-    fast = score(examples, predict(texts, "fast", model))
+    columns = [("lexicon", score(examples, predict(texts, "lexicon", None))),
+               ("fast", score(examples, predict(texts, "fast", model)))]
+    if head is not None:
+        columns.append(("fast + encoder", score(examples, predict(texts, "encoder", model,
+                                                                  head))))
     print(f"\n{title}: {len(examples):,} texts, {sum(e.benign for e in examples):,} benign")
-    print(f"{'category':22} {'n':>5}  {'lexicon P/R/F1':>20}  {'fast P/R/F1':>20}")
-    for code in lex[0]:
-        a, b = lex[0][code], fast[0][code]
-        print(f"{code:22} {a[3]:>5}  {a[0]:.3f}/{a[1]:.3f}/{a[2]:.3f}     "
-              f"{b[0]:.3f}/{b[1]:.3f}/{b[2]:.3f}")
-    print(f"{'macro-F1':22} {'':>5}  {lex[1]:>20.3f}  {fast[1]:>20.3f}")
-    print(f"{'benign flagged':22} {'':>5}  {lex[2]:>20.3f}  {fast[2]:>20.3f}")
-    return lex[1], fast[1]
+    print(f"{'category':22} {'n':>5}" + "".join(f"  {name + ' P/R/F1':>22}"
+                                               for name, _ in columns))
+    for code in columns[0][1][0]:
+        cells = "".join(f"  {'':4}{r[0][code][0]:.3f}/{r[0][code][1]:.3f}/{r[0][code][2]:.3f}"
+                        for _, r in columns)
+        print(f"{code:22} {columns[0][1][0][code][3]:>5}{cells}")
+    print(f"{'macro-F1':22} {'':>5}" + "".join(f"  {r[1]:>22.3f}" for _, r in columns))
+    print(f"{'benign flagged':22} {'':>5}" + "".join(f"  {r[2]:>22.3f}" for _, r in columns))
+    return columns[0][1][1], columns[1][1][1], columns[2][1][1] if head is not None else None
 
 
 def throughput(texts: Sequence[str], layers: str, model: NgramModel | None) -> float:
@@ -92,7 +116,10 @@ def main() -> None:
     parser.add_argument("--real", type=Path, default=SHARED / "data" / "content"
                         / "real_chat.jsonl")
     parser.add_argument("--seeds", type=Path, default=SHARED / "seeds")
+    parser.add_argument("--no-encoder", action="store_true",
+                        help="Leave out the encoder column (embedding takes minutes).")
     args = parser.parse_args()
+    encoder = available() and not args.no_encoder
     load_kb()
     examples = read_corpus(args.corpus)
     cut = split(examples)
@@ -105,35 +132,55 @@ def main() -> None:
     print(f"real benign chat: {len(real_train):,} lines join training, {len(benign):,} held "
           f"out for (c)")
     model = build_model(cut.train + real_train)
-    a_lex, a_fast = compare("(a) held-out split of our corpus", cut.test, model)
+    head = build_head(cut.train + real_train, cached_embed) if encoder else None
+    a = compare("(a) held-out split of our corpus", cut.test, model, head)
 
     real = [e for e in examples if e.source == "real"]
     b_text = "(b) no labelled real data in the corpus yet"
     if real:
-        written_only = build_model([e for e in examples if e.source != "real"])  # no real
-        b_lex, b_fast = compare("(b) cross-source: trained without the real data, tested on it",
-                                real, written_only)
-        b_text = f"(b) macro-F1 lexicon {b_lex:.3f} fast {b_fast:.3f}"
+        written = [e for e in examples if e.source != "real"]  # no real data at all
+        b = compare("(b) cross-source: trained without the real data, tested on it", real,
+                    build_model(written), build_head(written, cached_embed) if encoder
+                    else None)
+        b_text = f"(b) macro-F1 lexicon {b[0]:.3f} fast {b[1]:.3f}" + (
+            f" encoder {b[2]:.3f}" if b[2] is not None else "")
 
     seeds = [p.read_text(encoding="utf-8") for p in sorted(args.seeds.glob("*.txt"))] \
         if args.seeds.is_dir() else []
     c_parts = []
     print(f"\n(c) benign false positives: {len(benign):,} held-out real benign chat lines, "
           f"{len(seeds)} seed reports")
-    for layers, m in (("lexicon", None), ("fast", model)):
-        flagged = sum(bool(p) for p in predict(benign, layers, m)) / max(1, len(benign))
-        seeds_flagged = sum(bool(p) for p in predict(seeds, layers, m))
+    runs = [("lexicon", None, None), ("fast", model, None)]
+    if head is not None:
+        runs.append(("encoder", model, head))
+    for layers, m, h in runs:
+        results = list(classify_many(benign, layers=layers, model=m, head=h,
+                                     embedder=cached_embed))
+        flagged = sum(bool(r.labels) for r in results) / max(1, len(benign))
+        seeds_flagged = sum(bool(p) for p in predict(seeds, layers, m, h))
+        seen = f"; the encoder read {sum(r.encoded for r in results) / max(1, len(results)):.1%}" \
+            if h is not None else ""
         print(f"{layers:8} real benign flagged {flagged:.4f}; seed reports flagged "
-              f"{seeds_flagged}/{len(seeds)}")
+              f"{seeds_flagged}/{len(seeds)}{seen}")
         c_parts.append(f"{layers} {flagged:.3%} seeds {seeds_flagged}/{len(seeds)}")
 
     sample = (benign * 2)[:20_000] or [e.text for e in examples]
     lex_rate = throughput(sample, "lexicon", None)
     fast_rate = throughput(sample, "fast", model)
-    print(f"\nthroughput on one core over {len(sample):,} real chat lines: lexicon "
-          f"{lex_rate:,.0f} posts/s, fast layers {fast_rate:,.0f} posts/s")
-    print(f"content: (a) macro-F1 lexicon {a_lex:.3f} fast {a_fast:.3f}; {b_text}; "
-          f"(c) benign flagged {'; '.join(c_parts)}; fast layers {fast_rate:,.0f} posts/s")
+    rates = f"lexicon {lex_rate:,.0f} posts/s, fast layers {fast_rate:,.0f} posts/s"
+    if head is not None:
+        fresh = sample[:2000]
+        _EMBEDDED.clear()  # time the encoder as it runs: nothing embedded beforehand
+        start = time.perf_counter()
+        results = list(classify_many(fresh, layers="encoder", model=model, head=head))
+        rate = len(fresh) / (time.perf_counter() - start)
+        share = sum(r.encoded for r in results) / len(results)
+        rates += f", fast + encoder {rate:,.0f} posts/s (it reads {share:.1%} of them)"
+    print(f"\nthroughput over real chat lines ({len(sample):,}; encoder 2,000): {rates}")
+    a_text = f"(a) macro-F1 lexicon {a[0]:.3f} fast {a[1]:.3f}" + (
+        f" encoder {a[2]:.3f}" if a[2] is not None else "")
+    print(f"content: {a_text}; {b_text}; (c) benign flagged {'; '.join(c_parts)}; "
+          f"fast layers {fast_rate:,.0f} posts/s")
 
 
 if __name__ == "__main__":

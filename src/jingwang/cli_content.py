@@ -47,7 +47,8 @@ from jingwang.store.errors import StoreError
 
 SourceOpt = Annotated[str, typer.Option("--source", help="Name of the source (platform, feed).")]
 LayersOpt = Annotated[str, typer.Option(
-    "--layers", help="lexicon (the knowledge base alone) or fast (with the n-gram model).")]
+    "--layers", help="lexicon (the knowledge base alone), fast (with the n-gram model) or "
+                     "encoder (then the encoder; needs jingwang[encoder]).")]
 POLL_SECONDS = 0.1
 
 
@@ -155,7 +156,13 @@ def watch(
     from jingwang.ingest.posts import store_post
 
     kb = load_kb()
-    model = load_model() if layers == "fast" else None
+    model = load_model() if layers in ("fast", "encoder") else None
+    if layers not in ("lexicon", "fast", "encoder"):
+        fail(f"unknown --layers {layers!r}; lexicon, fast or encoder", 2)
+    if layers == "encoder":
+        from jingwang.content.encoder import available
+        if not available():
+            fail("--layers encoder needs the encoder extra: pip install 'jingwang[encoder]'", 2)
     engine = open_engine(ctx) if store else None
     if file == "-":
         lines = _stdin()

