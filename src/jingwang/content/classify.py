@@ -133,15 +133,15 @@ def kb_table(gathered: Sequence[Gathered], codes: Sequence[str]
     return score, support, contested
 
 
-def decide(raw: np.ndarray, gathered: Sequence[Gathered], codes: Sequence[str],
-           thresholds: Mapping[str, float], threshold: float | None = None
-           ) -> tuple[np.ndarray, np.ndarray]:
+def decide(raw: np.ndarray, kb: tuple[np.ndarray, np.ndarray, np.ndarray],
+           codes: Sequence[str], thresholds: Mapping[str, float],
+           threshold: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The fast layers' scores (the higher of the model's probability and the knowledge
     base's score) and the bar each must reach: the category's tuned threshold where the
     knowledge base has evidence for it; :data:`MODEL_ALONE` where the model speaks alone, or
     where the category's own hard-negative cues fired beside its evidence (家用 beside 摄像头);
     :data:`CONTESTED` where those cues fired and nothing for it did."""
-    kb_score, support, contested = kb_table(gathered, codes)
+    kb_score, support, contested = kb  # :func:`kb_table` of the same texts and codes
     scores = np.maximum(raw, kb_score)
     cuts = np.array([thresholds.get(c, 0.5) for c in codes]) if threshold is None \
         else np.full(len(codes), threshold)
@@ -190,10 +190,11 @@ def _results(texts: list[str], kb: KnowledgeBase, model: NgramModel | None,
         codes = list(model.categories)
         features = model.features([n.text for n in norms])
         raw = model.predict_proba(features)
-        table, bars = decide(raw, gathered, codes, model.thresholds, threshold)
+        found = kb_table(gathered, codes)
+        table, bars = decide(raw, found, codes, model.thresholds, threshold)
     encoded = np.zeros(len(texts), dtype=bool)
     if head is not None and model is not None:
-        table, bars, encoded = _encoder(texts, gathered, raw, table, bars, codes, head,
+        table, bars, encoded = _encoder(texts, found, raw, table, bars, codes, head,
                                         embedder or embed)
     out = []
     for i, (row, norm, found, extracted) in enumerate(zip(table, norms, gathered, indicators,
@@ -212,7 +213,8 @@ def _results(texts: list[str], kb: KnowledgeBase, model: NgramModel | None,
     return out
 
 
-def _encoder(texts: Sequence[str], gathered: Sequence[Gathered], raw: np.ndarray,
+def _encoder(texts: Sequence[str], kb: tuple[np.ndarray, np.ndarray, np.ndarray],
+             raw: np.ndarray,
              table: np.ndarray, bars: np.ndarray, codes: Sequence[str], head: EncoderHead,
              embedder: Callable[[Sequence[str]], np.ndarray]
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -220,7 +222,7 @@ def _encoder(texts: Sequence[str], gathered: Sequence[Gathered], raw: np.ndarray
     found something, or the n-gram model gave some category :data:`GATE`) are embedded; a
     category the head is sure of (its tuned threshold) is kept even where the fast layers
     were not, unless the category's own hard-negative cues fired with nothing for it."""
-    _, support, contested = kb_table(gathered, codes)
+    _, support, contested = kb
     passed = support.any(axis=1) | (raw.max(axis=1) >= GATE)
     if not passed.any():
         return table, bars, passed

@@ -91,12 +91,6 @@ class Gathered:
     evidence: dict[str, Evidence]
     news: dict[str, str]
 
-    def margin(self, code: str) -> float:
-        """Evidence for ``code`` minus evidence against it (news alone counts against)."""
-        found = self.evidence.get(code)
-        if found is not None:
-            return found.support - found.opposition
-        return -W_NEWS * len(self.news)
 
 
 def gather(norm: Normalised, kb: KnowledgeBase, contact: str | None = None) -> Gathered:
