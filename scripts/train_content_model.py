@@ -5,9 +5,9 @@
 Reads ``corpus/content`` (written/*.jsonl and real/*.jsonl), holds out the test split of
 :func:`jingwang.content.corpus.split` (whole authors where a category has several, else 20% by
 text hash) — the model never sees it — and trains on the rest
-(:func:`jingwang.content.train.build_model`), with 40% of the real chat its publishers
-labelled benign (``../shared/data/content/real_chat.jsonl``; the other 60% is what the benchmark
-measures false positives on).  Writes
+(:func:`jingwang.content.train.build_model`: its bars tuned out of fold by author), with 40% of
+the real chat its publishers labelled benign (``../shared/data/content/real_chat.jsonl``; the
+other 60% is what the benchmark measures false positives on).  Writes
 ``src/jingwang/content/models/content_ngram.npz``, and with ``jingwang[encoder]`` installed the
 encoder layer's head ``content_encoder.npz`` (real benign lines capped at 5,000; embedding takes
 minutes), and prints what they were trained on.
@@ -47,7 +47,8 @@ def main() -> None:
     model.save(args.out)
     print(f"{len(examples):,} examples: {len(cut.train):,} for training, {len(cut.test):,} "
           f"held out ({', '.join(f'{k}: {v}' for k, v in sorted(cut.how.items()))})")
-    print(f"thresholds: {model.thresholds}")
+    print(f"bars with the knowledge base's evidence: {model.thresholds}")
+    print(f"bars where the model speaks alone: {model.alone}")
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB, "
           f"{len(model.vectorizer.vocabulary_):,} n-grams, {model.weights.nnz:,} weights)")
     if args.no_encoder or not available():

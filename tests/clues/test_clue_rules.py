@@ -26,9 +26,17 @@ from jingwang.store.repository import GangMemberIn, add_finding, upsert_case, up
 def test_shipped_rules_put_lives_first():
     rules = default_rules()
     assert [r.name for r in rules.rules] == [
-        "life-at-risk", "strong-finding", "gang-life-at-risk", "gang-with-cases"]
+        "life-at-risk-no-time", "life-at-risk", "strong-finding", "gang-life-at-risk",
+        "gang-with-cases"]
     assert rules.first_match("finding", "suicide_pact", 0.6).urgency == "immediate"
     assert rules.first_match("finding", "suicide_pact", 0.6).push
+    # The content classifier's urgency: a pact with a date or place is immediate, one
+    # without is urgent — and pushed at once all the same.
+    assert rules.first_match("finding", "suicide_pact", 0.6, urgency="immediate").urgency \
+        == "immediate"
+    no_time = rules.first_match("finding", "suicide_pact", 0.6, urgency="high")
+    assert (no_time.name, no_time.urgency, no_time.push) == (
+        "life-at-risk-no-time", "urgent", True)
     assert rules.first_match("finding", "fraud", 0.9).name == "strong-finding"
     assert rules.first_match("finding", "fraud", 0.7) is None
     assert rules.first_match("gang", "fraud", 0.5, cases=2) is None
@@ -61,6 +69,10 @@ def test_a_users_file_replaces_rules_and_deadlines(tmp_path):
     ("[[rule]]\nsource='gang'\nmin_cases=-1\n", "min_cases -1 is not a whole number"),
     ("[[rule]]\nsource='gang'\npush='yes'\n", "push must be true or false"),
     ("[[rule]]\nsource='gang'\nscore=1\n", "unknown key 'score'"),
+    ("[[rule]]\nsource='finding'\nfinding_urgency='now'\n", "finding_urgency 'now' is not "
+     "one of immediate, high, normal"),
+    ("[[rule]]\nsource='gang'\nfinding_urgency=['high']\n",
+     "finding_urgency only applies to findings"),
     ("[[rule]]\nname='a'\nsource='gang'\n[[rule]]\nname='a'\nsource='case'\n",
      "rule name 'a' is used twice"),
     ("[deadlines.receive]\nurgent='soon'\n", "deadlines.receive.urgent: 'soon' is not a "
@@ -88,7 +100,12 @@ def test_missing_rules_file_is_a_rules_error(tmp_path):
 def _world(session):
     """Findings of each kind of interest, a gang with three cases, one with one."""
     add_finding(session, "content", "suicide_pact", 0.95, "相约烧炭，有意私聊",
+                evidence={"urgency": "immediate", "urgency_reason": "suicide_pact with time 今晚"},
                 source="posts", record_id="p1", indicators=[("phone", NANTONG_MOBILE)])
+    add_finding(session, "content", "violence_for_hire", 0.8, "找人教训一下，价钱好说",
+                evidence={"urgency": "high", "urgency_reason": "violence_for_hire without a "
+                          "time, place or target"},
+                source="posts", record_id="p5", indicators=[("phone", NANTONG_MOBILE)])
     add_finding(session, "content", "fraud", 0.9, "刷单返利，日赚三百",
                 source="posts", record_id="p2", indicators=[("id_card", NANAN_ID_CARD)])
     add_finding(session, "content", "fraud", 0.6, "兼职刷单", source="posts", record_id="p3")
@@ -109,11 +126,11 @@ def test_make_clues_follows_the_rules_routes_pushes_and_never_repeats(tree):
     with session_scope(tree) as session:
         _world(session)
         report = make_clues(session, now=T0)
-        assert len(report.created) == 3
-        assert dict(report.by_rule) == {"life-at-risk": 1, "strong-finding": 1,
-                                        "gang-with-cases": 1}
+        assert len(report.created) == 4
+        assert dict(report.by_rule) == {"life-at-risk": 1, "life-at-risk-no-time": 1,
+                                        "strong-finding": 1, "gang-with-cases": 1}
         assert (report.pushed, report.unrouted, report.already, report.no_category) == (
-            1, 0, 0, 1)
+            2, 0, 0, 1)
         clues = {c.title: c for c in session.scalars(select(Clue))}
         life = clues["网约自杀：相约烧炭，有意私聊"]
         assert (life.urgency, life.status, life.unit.code) == ("immediate", "pushed", "WA320600")
@@ -121,6 +138,9 @@ def test_make_clues_follows_the_rules_routes_pushes_and_never_repeats(tree):
         assert [(e.action, e.to_status, e.at) for e in life.events] == [
             ("status", "new", T0), ("route", "new", T0), ("status", "pushed", T0)]
         assert life.events[0].note.startswith("rule life-at-risk: finding")
+        later = next(c for t, c in clues.items() if t.endswith("找人教训一下，价钱好说"))
+        assert (later.urgency, later.status) == ("urgent", "pushed")
+        assert later.deadline_at == T0 + timedelta(hours=2)
         fraud = clues["电信网络诈骗：刷单返利，日赚三百"]
         assert (fraud.urgency, fraud.status, fraud.unit.code) == ("normal", "new", "WA350583")
         gang = clues["电信网络诈骗团伙：刷单团伙"]
@@ -130,9 +150,9 @@ def test_make_clues_follows_the_rules_routes_pushes_and_never_repeats(tree):
 
     with session_scope(tree) as session:
         again = make_clues(session, now=T0 + timedelta(hours=1))
-        assert again.created == [] and again.already == 3
-        assert session.scalar(select(func.count()).select_from(Clue)) == 3
-        assert session.scalar(select(func.count()).select_from(ClueEvent)) == 3 + 3 + 1
+        assert again.created == [] and again.already == 4
+        assert session.scalar(select(func.count()).select_from(Clue)) == 4
+        assert session.scalar(select(func.count()).select_from(ClueEvent)) == 3 + 3 + 3 + 1
 
 
 def test_a_new_finding_later_gets_its_own_clue_and_case_rules_work(tree):

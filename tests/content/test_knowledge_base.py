@@ -53,3 +53,35 @@ def test_a_file_named_for_no_category_is_refused(tmp_path) -> None:
     (tmp_path / "lottery.toml").write_text('code = "lottery"\n', encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match=r"lottery\.toml: code must be"):
         compile_kb(tmp_path)
+
+
+def test_first_characters_of_patterns():
+    import re
+
+    from jingwang.content.kb import first_characters
+
+    assert first_characters(re.compile("(代|专业代?)(抢|挂)")) == frozenset("代专")
+    assert first_characters(re.compile("[跑刷]分")) == frozenset("跑刷")
+    assert first_characters(re.compile("(?:日赚|月入)+\\d+")) == frozenset("日月")
+    assert first_characters(re.compile(".{0,6}微信")) is None
+    assert first_characters(re.compile("(加)?微信")) is None
+    assert first_characters(re.compile("[^a]b")) is None
+    assert first_characters(re.compile("(?i)vx")) is None
+
+
+def test_only_the_patterns_that_cannot_match_are_skipped() -> None:
+    # Every crime pattern that matches a text of the knowledge base is among the candidates
+    # the first-character index keeps for it.
+    from jingwang.content.normalise import normalise
+
+    texts = [t for c in KB.categories.values() for t in (*c.examples, *c.hard_negatives)]
+    matched = 0
+    for raw in texts:
+        text = normalise(raw, KB.replacer).text
+        candidates = set(KB.illegal_candidates(text))
+        for i, (_, pattern, _) in enumerate(KB.illegal_index):
+            if pattern.search(text):
+                matched += 1
+                assert i in candidates, (raw, pattern.pattern)
+    assert matched > 50
+    assert len(KB.illegal_candidates("今天天气不错")) < len(KB.illegal_index) / 4

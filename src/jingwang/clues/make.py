@@ -96,7 +96,9 @@ def _finding_candidates(session: Session, rules: ClueRules, skip: set[int],
     made = []
     for finding in session.scalars(select(Finding).where(Finding.score >= floor)
                                    .order_by(Finding.id)):
-        rule = rules.first_match("finding", finding.category, finding.score)
+        urgency = (finding.evidence or {}).get("urgency") \
+            if isinstance(finding.evidence, dict) else None
+        rule = rules.first_match("finding", finding.category, finding.score, urgency=urgency)
         if rule is None or _had_one(finding.id, skip, report):
             continue
         where = f" in {finding.source}/{finding.record_id}" if finding.source else ""

@@ -31,6 +31,8 @@ DEFAULT_RULES_TOML = """\
 #   categories  category codes (absent or empty: any category)
 #   min_score   a finding's score, or a gang's cohesion (0 to 1)
 #   min_cases   how many cases a gang's members include (gangs only)
+#   finding_urgency  the content classifier's urgency of the finding: immediate (a life at risk
+#               with a time, place or target), high, normal (findings only; absent: any)
 #   urgency     immediate (a life at risk) | urgent | normal
 #   push        push the clue to its unit at once, without waiting for an analyst
 
@@ -43,6 +45,15 @@ normal = "72h"
 immediate = "24h"
 urgent = "3d"
 normal = "15d"
+
+[[rule]]
+name = "life-at-risk-no-time"
+source = "finding"
+categories = ["violence_for_hire", "suicide_pact", "minor_harm"]
+finding_urgency = ["high"]
+min_score = 0.5
+urgency = "urgent"
+push = true
 
 [[rule]]
 name = "life-at-risk"
@@ -89,14 +100,17 @@ class Rule:
     min_score: float = 0.0
     min_cases: int = 0
     push: bool = False
+    finding_urgency: frozenset[str] = frozenset()
 
     def matches(self, source: str, category: str | None, score: float = 0.0,
-                cases: int = 0) -> bool:
-        """Whether a ``source`` of ``category`` with this score and number of cases is one
-        this rule turns into a clue."""
+                cases: int = 0, urgency: str | None = None) -> bool:
+        """Whether a ``source`` of ``category`` with this score and number of cases (and, for
+        a finding, the urgency its detector gave it) is one this rule turns into a clue."""
         if source != self.source or category is None:
             return False
         if self.categories and category not in self.categories:
+            return False
+        if self.finding_urgency and urgency not in self.finding_urgency:
             return False
         return score >= self.min_score and cases >= self.min_cases
 
@@ -110,10 +124,10 @@ class ClueRules:
     origin: str = "built-in rules"
 
     def first_match(self, source: str, category: str | None, score: float = 0.0,
-                    cases: int = 0) -> Rule | None:
+                    cases: int = 0, urgency: str | None = None) -> Rule | None:
         """The first rule that matches, or None."""
         for rule in self.rules:
-            if rule.matches(source, category, score, cases):
+            if rule.matches(source, category, score, cases, urgency):
                 return rule
         return None
 
@@ -160,7 +174,9 @@ def _deadlines(table: object, origin: str) -> Deadlines:
 
 
 _RULE_KEYS = frozenset({"name", "source", "categories", "min_score", "min_cases", "urgency",
-                        "push"})
+                        "push", "finding_urgency"})
+FINDING_URGENCIES = ("immediate", "high", "normal")
+"""The content classifier's urgencies (:mod:`jingwang.content.classify`)."""
 
 
 def _rule(number: int, table: object, origin: str) -> Rule:
@@ -195,9 +211,18 @@ def _rule(number: int, table: object, origin: str) -> Rule:
     push = table.get("push", False)
     if not isinstance(push, bool):
         raise RulesError(f"{where}: push must be true or false")
+    finding_urgency = table.get("finding_urgency", [])
+    if isinstance(finding_urgency, str):
+        finding_urgency = [finding_urgency]
+    bad = [u for u in finding_urgency if u not in FINDING_URGENCIES]
+    if bad:
+        raise RulesError(f"{where}: finding_urgency {bad[0]!r} is not one of "
+                         f"{', '.join(FINDING_URGENCIES)}")
+    if finding_urgency and source != "finding":
+        raise RulesError(f"{where}: finding_urgency only applies to findings")
     return Rule(name=str(name), source=source, urgency=urgency,
                 categories=frozenset(categories), min_score=float(min_score),
-                min_cases=min_cases, push=push)
+                min_cases=min_cases, push=push, finding_urgency=frozenset(finding_urgency))
 
 
 def parse_rules(text: str, origin: str = "rules") -> ClueRules:

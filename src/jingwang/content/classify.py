@@ -110,11 +110,15 @@ def urgency_of(labels: Iterable[str], norm: Normalised, kb: KnowledgeBase) -> tu
 
 MODEL_ALONE = 0.9
 """The probability the n-gram model needs to report a category the knowledge base has no
-evidence for (n-grams of a short line overreach: 周末一起去 ≈ 一起走)."""
+evidence for, where the model carries no bar of its own for it (n-grams of a short line
+overreach: 周末一起去 ≈ 一起走).  A trained model carries one per category, tuned on authors it
+did not train on (:func:`jingwang.content.train.tune_bars`)."""
 MODEL_ALONE_LIFE = 0.6
 """… lower where a life may be at risk: a missed 约死 post costs more than a checked one."""
-CONTESTED = 0.98
-"""… and for one whose own hard-negative cues fired with nothing for it left (家用监控 …)."""
+CONTESTED = 0.995
+"""… and for one whose own hard-negative cues fired with nothing for it left (家用监控 …,
+毕业旅行 beside 找同伴一起走): on the held-out authors this bar costs no true category at 0.995
+(two at 0.999), and the model's n-grams of a trip's 时间地点 reach 0.99."""
 
 
 def kb_table(gathered: Sequence[Gathered], codes: Sequence[str]
@@ -133,25 +137,39 @@ def kb_table(gathered: Sequence[Gathered], codes: Sequence[str]
     return score, support, contested
 
 
+def bar_table(support: np.ndarray, contested: np.ndarray, supported: np.ndarray,
+              alone: np.ndarray) -> np.ndarray:
+    """texts × categories: the bar each score must reach — ``supported`` (per category) where
+    the knowledge base has evidence for it; ``alone`` where the model speaks alone, or where the
+    category's own hard-negative cues fired beside its evidence (家用 beside 摄像头); the higher of
+    ``alone`` and :data:`CONTESTED` where those cues fired and nothing for it did."""
+    alone = np.maximum(alone, supported)
+    bars = np.where(support, supported, alone)
+    bars = np.where(contested & support, alone, bars)
+    return np.where(contested & ~support, np.maximum(alone, CONTESTED), bars)
+
+
+def default_alone(code: str) -> float:
+    return MODEL_ALONE_LIFE if code in LIFE_AT_RISK else MODEL_ALONE
+
+
 def decide(raw: np.ndarray, kb: tuple[np.ndarray, np.ndarray, np.ndarray],
            codes: Sequence[str], thresholds: Mapping[str, float],
-           threshold: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+           threshold: float | None = None, alone: Mapping[str, float] | None = None
+           ) -> tuple[np.ndarray, np.ndarray]:
     """The fast layers' scores (the higher of the model's probability and the knowledge
-    base's score) and the bar each must reach: the category's tuned threshold where the
-    knowledge base has evidence for it; :data:`MODEL_ALONE` where the model speaks alone, or
-    where the category's own hard-negative cues fired beside its evidence (家用 beside 摄像头);
-    :data:`CONTESTED` where those cues fired and nothing for it did."""
+    base's score) and the bar each must reach (:func:`bar_table`): the model's tuned
+    ``thresholds`` and ``alone`` bars, or one ``threshold`` for everything."""
     kb_score, support, contested = kb  # :func:`kb_table` of the same texts and codes
     scores = np.maximum(raw, kb_score)
-    cuts = np.array([thresholds.get(c, 0.5) for c in codes]) if threshold is None \
-        else np.full(len(codes), threshold)
-    bars = np.broadcast_to(cuts, scores.shape).copy()
-    if threshold is None:
-        alone = np.array([MODEL_ALONE_LIFE if c in LIFE_AT_RISK else MODEL_ALONE for c in codes])
-        bars = np.where(~support, np.maximum(bars, alone), bars)
-        bars = np.where(contested & support, np.maximum(bars, MODEL_ALONE), bars)
-        bars = np.where(contested & ~support, np.maximum(bars, CONTESTED), bars)
-    return scores, bars
+    if threshold is not None:
+        return scores, np.full(scores.shape, threshold)
+    alone = alone or {}
+    supported = np.array([thresholds.get(c, 0.5) for c in codes])
+    alone_bars = np.array([alone.get(c, default_alone(c)) for c in codes])
+    return scores, bar_table(support, contested, supported, alone_bars)
+
+
 LAYERS = ("lexicon", "fast", "encoder")
 """``lexicon``: the knowledge base alone; ``fast``: with the character n-gram model;
 ``encoder``: the fast layers, then the encoder for what they did not call benign."""
@@ -191,7 +209,7 @@ def _results(texts: list[str], kb: KnowledgeBase, model: NgramModel | None,
         features = model.features([n.text for n in norms])
         raw = model.predict_proba(features)
         found = kb_table(gathered, codes)
-        table, bars = decide(raw, found, codes, model.thresholds, threshold)
+        table, bars = decide(raw, found, codes, model.thresholds, threshold, model.alone)
     encoded = np.zeros(len(texts), dtype=bool)
     if head is not None and model is not None:
         table, bars, encoded = _encoder(texts, found, raw, table, bars, codes, head,

@@ -3,9 +3,10 @@ it into splits that measure generalisation.
 
 An :class:`Example` is one text with its categories (none: benign), its author (one file of
 ``written/``, or the real data set it came from), its style and whether a benign text is a hard
-one.  :func:`split` holds out a whole author where a category has several substantial ones, so
-a score measures texts written by a hand the model never saw; where a category has one author
-only, it falls back to a split by a hash of the text and says so.
+one.  :func:`split` holds out whole authors of each category (about a sixth of it) where it has
+several substantial ones, so a score measures texts written by hands the model never saw; where
+one author wrote nearly all of a category, it falls back to a split by a hash of the text and
+says so.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jingwang.categories import CATEGORIES
@@ -107,34 +108,49 @@ def text_bucket(text: str) -> float:
 class Split:
     train: list[Example]
     test: list[Example]
-    how: dict[str, str]  # category (or "benign") → "author <id>" or "text hash"
+    how: dict[str, str]  # category (or "benign") → "authors <id>, <id>" or "text hash"
+    held: dict[str, frozenset[str]] = field(default_factory=dict)  # category → authors held out
 
 
 HOLD_OUT_MIN_SHARE = 0.15
+HOLD_OUT_MAX_SHARE = 0.4
+AUTHOR_MIN_SHARE = 0.03
+"""An author counts as a hand of a category when they wrote at least this share of it."""
 
 
 def split(examples: Iterable[Example], test_share: float = 0.2) -> Split:
-    """Hold out, for each category, one author's texts of it when that author wrote at least
-    15% of the category and others wrote the rest (the smallest such author, so most is left to
-    learn from); otherwise a ``test_share`` of its texts by hash."""
+    """Hold out, for each category, whole authors' texts of it: authors taken in a fixed
+    pseudo-random order (a hash of author and category), each who wrote at least 3% of the
+    category, until they hold 15% of it, never more than 40%; where no such set exists (one
+    author wrote nearly all of it), a ``test_share`` of its texts by hash."""
     examples = list(examples)
     authors: dict[str, Counter[str]] = defaultdict(Counter)
     for e in examples:
         for label in e.labels or ("benign",):
             authors[label][e.author] += 1
     how: dict[str, str] = {}
+    held: dict[str, frozenset[str]] = {}
     for label, counts in sorted(authors.items()):
         total = sum(counts.values())
-        fair = [a for a, n in counts.items()
-                if n >= HOLD_OUT_MIN_SHARE * total and total - n >= HOLD_OUT_MIN_SHARE * total]
-        if fair:
-            how[label] = f"author {min(fair, key=lambda a: (counts[a], a))}"
+        chosen: list[str] = []
+        taken = 0
+        for author, n in sorted(counts.items(), key=lambda x: (text_bucket(f"{x[0]}#{label}"),
+                                                              x[0])):
+            if n < AUTHOR_MIN_SHARE * total or taken + n > HOLD_OUT_MAX_SHARE * total:
+                continue
+            chosen.append(author)
+            taken += n
+            if taken >= HOLD_OUT_MIN_SHARE * total:
+                break
+        if taken >= HOLD_OUT_MIN_SHARE * total:
+            held[label] = frozenset(chosen)
+            how[label] = "authors " + ", ".join(sorted(chosen))
         else:
             how[label] = "text hash"
     train, test = [], []
     for e in examples:
         labels = e.labels or ("benign",)
-        by_author = any(how[x] == f"author {e.author}" for x in labels)
+        by_author = any(e.author in held.get(x, ()) for x in labels)
         by_hash = any(how[x] == "text hash" for x in labels) and text_bucket(e.text) < test_share
         (test if by_author or by_hash else train).append(e)
-    return Split(train, test, how)
+    return Split(train, test, how, held)

@@ -14,8 +14,9 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+from re import _constants, _parser  # type: ignore[attr-defined]
 
 import ahocorasick
 
@@ -74,12 +75,78 @@ class KnowledgeBase:
     solicitation: tuple[re.Pattern[str], ...]
     variants: dict[str, str] = field(default_factory=dict)
 
+    @cached_property
+    def illegal_index(self) -> tuple[tuple[str, re.Pattern[str], frozenset[str] | None], ...]:
+        """Every category's crime patterns as (code, pattern, first characters): a pattern
+        whose every match begins with one of its first characters cannot match a text holding
+        none of them, and need not be run on it (None: no such set is known)."""
+        return tuple((code, pattern, first_characters(pattern))
+                     for code, category in self.categories.items()
+                     for pattern in category.illegal)
+
+    @cached_property
+    def illegal_by_character(self) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+        """(character → the positions in :attr:`illegal_index` of the patterns that can
+        begin with it, the positions of those always run)."""
+        by_character: dict[str, list[int]] = {}
+        always = []
+        for i, (_, _, first) in enumerate(self.illegal_index):
+            if first is None:
+                always.append(i)
+                continue
+            for character in first:
+                by_character.setdefault(character, []).append(i)
+        return {c: tuple(v) for c, v in by_character.items()}, tuple(always)
+
+    def illegal_candidates(self, text: str) -> list[int]:
+        """The positions in :attr:`illegal_index`, in order, of the patterns that can match
+        ``text`` at all (the others begin with a character it does not hold)."""
+        by_character, always = self.illegal_by_character
+        found = set(always)
+        for character in set(text):
+            hit = by_character.get(character)
+            if hit:
+                found.update(hit)
+        return sorted(found)
+
     def cues(self, text: str) -> Iterator[tuple[int, int, list[Cue]]]:
         """Every (start, end, cues) of a word of the base found in normalised ``text``."""
         if not text:
             return
         for end, (length, cues) in self.automaton.iter(text):
             yield end - length + 1, end + 1, cues
+
+
+def _first(items: list) -> frozenset[str] | None:
+    """The characters a match of the parsed items can begin with, or None when unknown."""
+    if not items:
+        return None
+    op, arg = items[0]
+    if op is _constants.LITERAL:
+        return frozenset(chr(arg))
+    if op is _constants.IN:
+        if all(kind is _constants.LITERAL for kind, _ in arg):
+            return frozenset(chr(c) for _, c in arg)
+        return None
+    if op is _constants.SUBPATTERN:
+        return _first(list(arg[-1]))
+    if op is _constants.BRANCH:
+        firsts = [_first(list(alternative)) for alternative in arg[1]]
+        return None if any(f is None for f in firsts) else frozenset().union(*firsts)
+    if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) and arg[0] >= 1:
+        return _first(list(arg[2]))
+    return None
+
+
+def first_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The characters every match of ``pattern`` begins with (None when not known: a pattern
+    that can begin with any character, or with nothing, is always run)."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        return _first(list(_parser.parse(pattern.pattern)))
+    except Exception:  # the private parser moved: run the pattern, as before
+        return None
 
 
 def _strings(data: dict, key: str, where: str) -> tuple[str, ...]:

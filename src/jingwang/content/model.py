@@ -48,6 +48,9 @@ class NgramModel:
     intercepts: np.ndarray
     thresholds: dict[str, float] = field(default_factory=dict)
     meta: dict[str, object] = field(default_factory=dict)
+    alone: dict[str, float] = field(default_factory=dict)
+    """The bar per category where the model speaks without the knowledge base (the
+    classifier's default where empty)."""
 
     def features(self, normalised: Sequence[str]) -> sparse.csr_matrix:
         """texts × n-grams tf-idf of normalised texts."""
@@ -93,7 +96,7 @@ class NgramModel:
         path.parent.mkdir(parents=True, exist_ok=True)
         vocab = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.get)
         header = {"categories": list(self.categories), "thresholds": self.thresholds,
-                  "vocabulary": vocab, "meta": self.meta}
+                  "alone": self.alone, "vocabulary": vocab, "meta": self.meta}
         w = self.weights.tocsr()
         np.savez_compressed(path, header=np.frombuffer(json.dumps(header, ensure_ascii=False)
                                                        .encode("utf-8"), dtype=np.uint8),
@@ -113,7 +116,8 @@ class NgramModel:
                                         shape=tuple(data["shape"]))
             intercepts = data["intercepts"].astype(np.float64)
         return cls(tuple(header["categories"]), vectorizer, weights, intercepts,
-                   {k: float(v) for k, v in header["thresholds"].items()}, header["meta"])
+                   {k: float(v) for k, v in header["thresholds"].items()}, header["meta"],
+                   {k: float(v) for k, v in header.get("alone", {}).items()})
 
 
 def train(normalised: Sequence[str], labels: Sequence[Sequence[str]],
@@ -141,24 +145,37 @@ def train(normalised: Sequence[str], labels: Sequence[Sequence[str]],
                       {code: 0.5 for code in categories})
 
 
-def tune_thresholds(model: NgramModel, probabilities: np.ndarray,
+def fbeta(predicted: np.ndarray, truth: np.ndarray, beta: float = 1.0) -> float:
+    """F-beta of boolean predictions against boolean truth (beta 2: recall weighs twice)."""
+    tp = int((predicted & truth).sum())
+    b2 = beta * beta
+    return (1 + b2) * tp / max(1, b2 * int(truth.sum()) + int(predicted.sum()))
+
+
+def tune_thresholds(model: NgramModel | object, probabilities: np.ndarray,
                     labels: Sequence[Sequence[str]], floor: float = 0.5,
-                    ceiling: float = 0.975) -> dict[str, float]:
-    """Per category, the threshold in [floor, ceiling] with the best F1 on these (validation)
-    texts; 0.5 where the category has none."""
+                    ceiling: float = 0.975, benign: np.ndarray | None = None,
+                    budget: float = 1.0, beta: dict[str, float] | None = None
+                    ) -> dict[str, float]:
+    """Per category, the threshold in [floor, ceiling] with the best F-beta (``beta`` per
+    category, else F1) on these (validation) texts, among those that flag at most a ``budget``
+    share of the ``benign`` ones (a mask); 0.5 where the category has none, the ceiling where
+    no threshold keeps within the budget."""
     out: dict[str, float] = {}
+    limit = budget * int(benign.sum()) if benign is not None else None
     for j, code in enumerate(model.categories):
         y = np.array([code in row for row in labels])
         if not y.any():
             out[code] = 0.5
             continue
-        best, best_f1 = 0.5, -1.0
+        best, best_f = ceiling, -1.0
         for t in np.arange(floor, ceiling + 1e-9, 0.025):
             pred = probabilities[:, j] >= t
-            tp = int((pred & y).sum())
-            f1 = 2 * tp / max(1, int(pred.sum()) + int(y.sum()))
-            if f1 > best_f1 + 1e-9:
-                best, best_f1 = float(t), f1
+            if limit is not None and int((pred & benign).sum()) > limit:
+                continue
+            f = fbeta(pred, y, (beta or {}).get(code, 1.0))
+            if f > best_f + 1e-9:
+                best, best_f = float(t), f
         out[code] = round(best, 3)
     return out
 

@@ -58,6 +58,17 @@ def _ascii_alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> tuple[tuple[str, bool], ...]:
+    """One character NFKC-folded and lower-cased (an emoji that stands for a character read
+    as it), each resulting character with whether it is kept (not a separator)."""
+    if ch in EMOJI_WORDS:
+        folded = EMOJI_WORDS[ch]
+    else:
+        folded = unicodedata.normalize("NFKC", ch).lower() if not ch.isascii() else ch.lower()
+    return tuple((c, unicodedata.category(c)[0] in _KEEP) for c in folded)
+
+
 def _fold(source: str) -> tuple[list[str], list[int], list[bool]]:
     """NFKC, lower case, separators dropped: characters, their origins, split flags."""
     chars: list[str] = []
@@ -65,13 +76,8 @@ def _fold(source: str) -> tuple[list[str], list[int], list[bool]]:
     split: list[bool] = []
     dropped = ""  # the separators since the last kept character
     for i, ch in enumerate(source):
-        if ch in EMOJI_WORDS:
-            folded = EMOJI_WORDS[ch]
-        else:
-            folded = unicodedata.normalize("NFKC", ch).lower() if not ch.isascii() \
-                else ch.lower()
-        for c in folded:
-            if unicodedata.category(c)[0] not in _KEEP:
+        for c, keep in _fold_char(ch):
+            if not keep:
                 dropped += c
                 continue
             # "_", "-" or "." inside a Latin id (kf_bc88, a-b.cn) joins, it does not split.

@@ -122,12 +122,13 @@ def gather(norm: Normalised, kb: KnowledgeBase, contact: str | None = None) -> G
                 of(cue.category).weak.setdefault(text[start:end], written)
             elif cue.kind == NEGATIVE:
                 of(cue.category).against.setdefault(cue.term, written)
-    for code, category in kb.categories.items():
-        for pattern in category.illegal:
-            match = pattern.search(text)
-            if match:
-                of(code).illegal.setdefault(pattern.pattern,
-                                            norm.original(match.start(), match.end()))
+    index = kb.illegal_index
+    for i in kb.illegal_candidates(text):
+        code, pattern, _ = index[i]
+        match = pattern.search(text)
+        if match:
+            of(code).illegal.setdefault(pattern.pattern,
+                                        norm.original(match.start(), match.end()))
     solicit = None
     for pattern in kb.solicitation:
         match = pattern.search(text)
