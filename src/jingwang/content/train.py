@@ -29,7 +29,7 @@ from jingwang.content.classify import LIFE_AT_RISK, _contact, bar_table, kb_tabl
 from jingwang.content.corpus import Example, text_bucket
 from jingwang.content.encoder import EncoderHead, embed, train_head
 from jingwang.content.kb import KnowledgeBase, load_kb
-from jingwang.content.model import NgramModel, fbeta, train, tune_thresholds
+from jingwang.content.model import C, NgramModel, fbeta, train, tune_thresholds
 from jingwang.content.normalise import normalise
 from jingwang.content.rules import gather
 from jingwang.indicators import extract_indicators
@@ -110,7 +110,7 @@ def _kb_found(examples: Sequence[Example], kb: KnowledgeBase
 
 
 def build_model(examples: Sequence[Example], kb: KnowledgeBase | None = None,
-                c: float = 8.0) -> NgramModel:
+                c: float = C) -> NgramModel:
     """The n-gram layer trained on ``examples``, its bars tuned out of fold by author."""
     kb = kb or load_kb()
     codes = list(CATEGORIES)
