@@ -31,10 +31,9 @@ PRUNE = 1e-2  # weights smaller than this are dropped from the saved model
 CLASS_WEIGHT = None
 C = 128.0
 """The inverse regularisation of each regression. Weak regularisation reads other authors
-better here (``benchmarks/content_regularisation.py``, whose code printed, on the held-out
-authors of the corpus, C 2 → 0.498 macro-F1, 8 → 0.560, 32 → 0.587, 128 → 0.596, 512 → 0.599
-with lower life-at-risk recall); chosen on that split, so its score there is a little
-optimistic."""
+better here (``benchmarks/content.py`` on the held-out authors: C 8 → 0.560 macro-F1 for the
+fast layers, C 128 → 0.596; ``benchmarks/content_regularisation.py`` sweeps more); chosen on
+that split, so its score there is a little optimistic."""
 
 
 def _vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
