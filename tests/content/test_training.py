@@ -157,3 +157,52 @@ def test_build_model_tunes_its_bars_on_authors_it_did_not_train_on():
         "money_laundering")]
     assert probability > model.predict_proba(["今天下雨了"])[0, model.categories.index(
         "money_laundering")]
+
+
+def test_the_two_stage_reading_is_blended_in_and_kept_when_saved(tmp_path):
+    from jingwang.content.model import MIX
+
+    trades = {"money_laundering": ["跑分日结佣金高", "收卡日结三百", "码商招募跑分平台"],
+              "porn": ["同城上门全套", "裸聊一次五十", "看我名字加q看片"],
+              "gambling": ["时时彩计划群", "百家乐上分找我", "加拿大28带单"]}
+    texts, labels = [], []
+    for code, lines in trades.items():
+        for n in range(4):
+            texts += [f"{line}{n}" for line in lines]
+            labels += [(code,)] * len(lines)
+    benign = ["今天吃什么", "下雨了带伞", "周末去爬山", "孩子写作业", "晚上看球赛", "明天开会"]
+    texts += benign * 2
+    labels += [()] * len(benign) * 2
+    codes = ["money_laundering", "porn", "gambling", "fraud"]
+    model = train(texts, labels, codes)
+    assert model.mix == MIX
+    assert model.weights.shape[1] == 2 * len(codes) + 1
+    model.sure = 0.8
+    model.save(tmp_path / "m.npz")
+    again = NgramModel.load(tmp_path / "m.npz")
+    assert (again.mix, again.sure) == (MIX, 0.8)
+    probe = ["跑分平台日结", "裸聊看片加q", "时时彩上分", "周末吃什么"]
+    p = again.predict_proba(probe)
+    assert np.allclose(p, model.predict_proba(probe), atol=1e-5)
+    assert ((p >= 0) & (p <= 1)).all()
+    for row, code in zip(p[:3], ["money_laundering", "porn", "gambling"], strict=True):
+        assert codes[int(row.argmax())] == code
+    assert p[3].max() < min(p[i, i] for i in range(3))
+    # fraud has no text: neither reading gives it anything.
+    assert p[:, 3].max() < 0.05
+
+
+def test_the_knowledge_base_score_joins_the_models_only_where_it_is_sure():
+    from jingwang.content.classify import KB_SURE, decide, joined
+
+    raw = np.array([[0.2, 0.2, 0.9]])
+    kb_score = np.array([[KB_SURE + 0.05, KB_SURE - 0.2, 0.5]])
+    assert np.allclose(joined(raw, kb_score), [[KB_SURE + 0.05, 0.2, 0.9]])
+    # A model whose bars were tuned with the higher of the two everywhere keeps that.
+    assert np.allclose(joined(raw, kb_score, 0.0), [[KB_SURE + 0.05, KB_SURE - 0.2, 0.9]])
+    support = np.array([[True, True, False]])
+    scores, bars = decide(raw, (kb_score, support, np.zeros_like(support)),
+                          ["pii_trade", "fraud", "porn"], {"pii_trade": 0.5, "fraud": 0.5,
+                                                           "porn": 0.5},
+                          alone={"pii_trade": 0.95, "fraud": 0.95, "porn": 0.95})
+    assert (scores >= bars).tolist() == [[True, False, False]]

@@ -149,19 +149,35 @@ def bar_table(support: np.ndarray, contested: np.ndarray, supported: np.ndarray,
     return np.where(contested & ~support, np.maximum(alone, CONTESTED), bars)
 
 
+KB_SURE = 0.8
+"""The knowledge base's score that stands beside the model's probability: a strong word and a
+pattern of the crime (1 − e^−1.8 ≈ 0.83).  Below it, its cue counts rank the texts of authors
+the model never read worse than the model does, and taking the higher of the two lowered the
+best F1 a bar could reach on them (``benchmarks/content_readings.py``)."""
+
+
+def joined(raw: np.ndarray, kb_score: np.ndarray, sure: float = KB_SURE) -> np.ndarray:
+    """The model's probabilities, raised to the knowledge base's score where that is
+    ``sure``."""
+    return np.where(kb_score >= sure, np.maximum(raw, kb_score), raw)
+
+
 def default_alone(code: str) -> float:
     return MODEL_ALONE_LIFE if code in LIFE_AT_RISK else MODEL_ALONE
 
 
 def decide(raw: np.ndarray, kb: tuple[np.ndarray, np.ndarray, np.ndarray],
            codes: Sequence[str], thresholds: Mapping[str, float],
-           threshold: float | None = None, alone: Mapping[str, float] | None = None
-           ) -> tuple[np.ndarray, np.ndarray]:
-    """The fast layers' scores (the higher of the model's probability and the knowledge
-    base's score) and the bar each must reach (:func:`bar_table`): the model's tuned
-    ``thresholds`` and ``alone`` bars, or one ``threshold`` for everything."""
-    kb_score, support, contested = kb  # :func:`kb_table` of the same texts and codes
-    scores = np.maximum(raw, kb_score)
+           threshold: float | None = None, alone: Mapping[str, float] | None = None,
+           sure: float = KB_SURE) -> tuple[np.ndarray, np.ndarray]:
+    """The fast layers' scores (the model's probabilities) and the bar each must reach
+    (:func:`bar_table`): the model's tuned ``thresholds`` and ``alone`` bars — which of them
+    the knowledge base's evidence decides — or one ``threshold`` for everything.
+
+    The knowledge base's own score is taken where it is higher only where it is ``sure``
+    (:data:`KB_SURE`; the model's own, as its bars were tuned)."""
+    scores = joined(raw, kb[0], sure)  # kb: :func:`kb_table` of the same texts and codes
+    _, support, contested = kb
     if threshold is not None:
         return scores, np.full(scores.shape, threshold)
     alone = alone or {}
@@ -209,7 +225,8 @@ def _results(texts: list[str], kb: KnowledgeBase, model: NgramModel | None,
         features = model.features([n.text for n in norms])
         raw = model.predict_proba(features)
         found = kb_table(gathered, codes)
-        table, bars = decide(raw, found, codes, model.thresholds, threshold, model.alone)
+        table, bars = decide(raw, found, codes, model.thresholds, threshold, model.alone,
+                             model.sure)
     encoded = np.zeros(len(texts), dtype=bool)
     if head is not None and model is not None:
         table, bars, encoded = _encoder(texts, found, raw, table, bars, codes, head,

@@ -1,5 +1,12 @@
-"""The fast statistical layer: character n-grams of the normalised text and one logistic
-regression per category (scikit-learn), with a decision threshold per category.
+"""The fast statistical layer: character n-grams of the normalised text and logistic
+regressions over them (scikit-learn), with decision bars per category.
+
+Two readings of the same n-grams are blended (:data:`MIX`): one regression per category
+("is this text that trade?"), and two stages — one regression for "is this text any of the
+trades?" times one multinomial regression for "which trade, given that it is one?".  The
+second pools every category's positives for the first question, which carries over to authors
+the model never read better than seventeen separate ones do, and the softmax of the second keeps
+neighbouring trades (跑分 beside 黑卡) from both claiming a text.
 
 It reads the text after normalisation (:mod:`jingwang.content.normalise`), so ``菠🥬`` and
 ``bc`` reach it as ``博彩``.  The model is saved as plain arrays — the n-gram vocabulary, its
@@ -30,10 +37,14 @@ PRUNE = 1e-2  # weights smaller than this are dropped from the saved model
 # that two characters of chat ("走开") scored 0.99 — and every threshold went to the ceiling.
 CLASS_WEIGHT = None
 C = 128.0
-"""The inverse regularisation of each regression. Weak regularisation reads other authors
-better here (``benchmarks/content.py`` on the held-out authors: C 8 → 0.560 macro-F1 for the
-fast layers, C 128 → 0.596; ``benchmarks/content_regularisation.py`` sweeps more); chosen on
-that split, so its score there is a little optimistic."""
+"""The inverse regularisation of each per-category regression and of the "any trade" one.
+Weak regularisation reads other authors better here (``benchmarks/content_regularisation.py``
+sweeps it on the held-out authors); chosen on that split, so its score there is a little
+optimistic."""
+C_WHICH = 32.0
+"""… and of the multinomial "which trade" regression."""
+MIX = 0.5
+"""The share of the two-stage reading in the blended probability (0: per-category only)."""
 
 
 def _vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
@@ -49,13 +60,20 @@ class NgramModel:
 
     categories: tuple[str, ...]
     vectorizer: TfidfVectorizer
-    weights: sparse.csr_matrix       # features × categories
+    weights: sparse.csr_matrix
+    """features × categories, the per-category regressions; where :attr:`mix` > 0 followed
+    by the "any trade" column and the multinomial "which trade" columns (2 × categories + 1)."""
     intercepts: np.ndarray
     thresholds: dict[str, float] = field(default_factory=dict)
     meta: dict[str, object] = field(default_factory=dict)
     alone: dict[str, float] = field(default_factory=dict)
     """The bar per category where the model speaks without the knowledge base (the
     classifier's default where empty)."""
+    mix: float = 0.0
+    """The two-stage reading's share of the probability (:data:`MIX`)."""
+    sure: float = 0.0
+    """The knowledge base's score at which it stands beside the model's probability (the
+    classifier's ``KB_SURE`` where the bars were tuned so; 0: the higher of the two always)."""
 
     def features(self, normalised: Sequence[str]) -> sparse.csr_matrix:
         """texts × n-grams tf-idf of normalised texts."""
@@ -65,7 +83,14 @@ class NgramModel:
         """texts × categories probabilities (of texts, or of their :meth:`features`)."""
         features = normalised if sparse.issparse(normalised) else self.features(normalised)
         logits = (features @ self.weights).toarray() + self.intercepts
-        return 1.0 / (1.0 + np.exp(-logits))
+        k = len(self.categories)
+        each = _sigmoid(logits[:, :k])
+        if not self.mix:
+            return each
+        which = logits[:, k + 1:]
+        which = np.exp(which - which.max(axis=1, keepdims=True))
+        which /= which.sum(axis=1, keepdims=True)
+        return (1.0 - self.mix) * each + self.mix * _sigmoid(logits[:, k:k + 1]) * which
 
     def top_ngrams(self, row: sparse.csr_matrix, category: str, k: int = 3) -> list[str]:
         """The n-grams of one text's :meth:`features` row that weigh most for ``category``
@@ -101,7 +126,8 @@ class NgramModel:
         path.parent.mkdir(parents=True, exist_ok=True)
         vocab = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.get)
         header = {"categories": list(self.categories), "thresholds": self.thresholds,
-                  "alone": self.alone, "vocabulary": vocab, "meta": self.meta}
+                  "alone": self.alone, "mix": self.mix, "kb_sure": self.sure, "vocabulary": vocab,
+                  "meta": self.meta}
         w = self.weights.tocsr()
         np.savez_compressed(path, header=np.frombuffer(json.dumps(header, ensure_ascii=False)
                                                        .encode("utf-8"), dtype=np.uint8),
@@ -122,32 +148,73 @@ class NgramModel:
             intercepts = data["intercepts"].astype(np.float64)
         return cls(tuple(header["categories"]), vectorizer, weights, intercepts,
                    {k: float(v) for k, v in header["thresholds"].items()}, header["meta"],
-                   {k: float(v) for k, v in header.get("alone", {}).items()})
+                   {k: float(v) for k, v in header.get("alone", {}).items()},
+                   float(header.get("mix", 0.0)), float(header.get("kb_sure", 0.0)))
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _binary(features: sparse.csr_matrix, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
+    """One regression's (coefficients, intercept); a column that never fires where ``y``
+    holds no positive."""
+    if y.sum() == 0:
+        return np.zeros(features.shape[1], dtype=np.float32), -10.0
+    clf = LogisticRegression(C=c, solver="liblinear", class_weight=CLASS_WEIGHT, max_iter=200)
+    clf.fit(features, y)
+    return clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
+
+
+def _which(features: sparse.csr_matrix, labels: Sequence[Sequence[str]],
+           categories: Sequence[str], c: float) -> tuple[np.ndarray, np.ndarray]:
+    """The multinomial "which trade" regression over the texts of some trade (a text of two
+    trades counts once for each): features × categories coefficients and the intercepts
+    (a category with no text never wins)."""
+    rows, classes = [], []
+    for i, row in enumerate(labels):
+        for code in row:
+            if code in categories:
+                rows.append(i)
+                classes.append(categories.index(code))
+    coef = np.zeros((features.shape[1], len(categories)), dtype=np.float32)
+    intercepts = np.full(len(categories), -30.0)
+    clf = LogisticRegression(C=c, max_iter=300).fit(features[rows], classes)
+    present = clf.classes_
+    if len(present) == 2:  # scikit-learn keeps one column for two classes
+        coef[:, present[1]] = clf.coef_[0]
+        intercepts[present] = [0.0, float(clf.intercept_[0])]
+    else:
+        coef[:, present] = clf.coef_.T
+        intercepts[present] = clf.intercept_
+    return coef, intercepts
 
 
 def train(normalised: Sequence[str], labels: Sequence[Sequence[str]],
-          categories: Sequence[str], c: float = C) -> NgramModel:
-    """One logistic regression per category over the texts' character n-grams;
-    every threshold 0.5 until :func:`tune_thresholds` sets them."""
+          categories: Sequence[str], c: float = C, mix: float = MIX) -> NgramModel:
+    """The per-category regressions over the texts' character n-grams and, where ``mix`` >
+    0 and at least two categories have texts, the two-stage ones blended in; every threshold
+    0.5 until :func:`tune_thresholds` sets them."""
     vectorizer = _vectorizer()
     features = vectorizer.fit_transform(normalised)
     columns, intercepts = [], []
     for code in categories:
-        y = np.array([code in row for row in labels], dtype=np.int8)
-        if y.sum() == 0:
-            columns.append(np.zeros(features.shape[1], dtype=np.float32))
-            intercepts.append(-10.0)
-            continue
-        clf = LogisticRegression(C=c, solver="liblinear", class_weight=CLASS_WEIGHT,
-                                 max_iter=200)
-        clf.fit(features, y)
-        coef = clf.coef_[0].astype(np.float32)
-        coef[np.abs(coef) < PRUNE] = 0.0
+        coef, b = _binary(features, np.array([code in row for row in labels], dtype=np.int8), c)
         columns.append(coef)
-        intercepts.append(float(clf.intercept_[0]))
-    weights = sparse.csr_matrix(np.vstack(columns).T)
-    return NgramModel(tuple(categories), vectorizer, weights, np.array(intercepts),
-                      {code: 0.5 for code in categories})
+        intercepts.append(b)
+    trades = {code for row in labels for code in row if code in categories}
+    if mix and len(trades) >= 2:
+        coef, b = _binary(features, np.array([any(code in categories for code in row)
+                                              for row in labels], dtype=np.int8), c)
+        which, which_b = _which(features, labels, list(categories), C_WHICH)
+        columns += [coef, *which.T]
+        intercepts += [b, *which_b]
+    else:
+        mix = 0.0
+    weights = np.vstack(columns).T
+    weights[np.abs(weights) < PRUNE] = 0.0
+    return NgramModel(tuple(categories), vectorizer, sparse.csr_matrix(weights),
+                      np.array(intercepts), {code: 0.5 for code in categories}, mix=mix)
 
 
 def fbeta(predicted: np.ndarray, truth: np.ndarray, beta: float = 1.0) -> float:

@@ -25,11 +25,18 @@ import numpy as np
 import sklearn
 
 from jingwang.categories import CATEGORIES
-from jingwang.content.classify import LIFE_AT_RISK, _contact, bar_table, kb_table
+from jingwang.content.classify import (
+    KB_SURE,
+    LIFE_AT_RISK,
+    _contact,
+    bar_table,
+    joined,
+    kb_table,
+)
 from jingwang.content.corpus import Example, text_bucket
 from jingwang.content.encoder import EncoderHead, embed, train_head
 from jingwang.content.kb import KnowledgeBase, load_kb
-from jingwang.content.model import C, NgramModel, fbeta, train, tune_thresholds
+from jingwang.content.model import MIX, C, NgramModel, fbeta, train, tune_thresholds
 from jingwang.content.normalise import normalise
 from jingwang.content.rules import gather
 from jingwang.indicators import extract_indicators
@@ -110,19 +117,24 @@ def _kb_found(examples: Sequence[Example], kb: KnowledgeBase
 
 
 def build_model(examples: Sequence[Example], kb: KnowledgeBase | None = None,
-                c: float = C) -> NgramModel:
-    """The n-gram layer trained on ``examples``, its bars tuned out of fold by author."""
+                c: float = C, mix: float = MIX, sure: float = KB_SURE) -> NgramModel:
+    """The n-gram layer trained on ``examples`` (``mix``: the two-stage reading's share), its
+    bars tuned out of fold by author for scores joined with the knowledge base's where it is
+    ``sure``."""
     kb = kb or load_kb()
     codes = list(CATEGORIES)
     texts, found = _kb_found(examples, kb)
     labels = [e.labels for e in examples]
 
     def fit_predict(rest: np.ndarray, held: np.ndarray) -> np.ndarray:
-        fold_model = train([texts[i] for i in rest], [labels[i] for i in rest], codes, c=c)
+        fold_model = train([texts[i] for i in rest], [labels[i] for i in rest], codes, c=c,
+                           mix=mix)
         return fold_model.predict_proba([texts[i] for i in held])
 
-    scores = np.maximum(out_of_fold(author_folds(examples), len(codes), fit_predict), found[0])
-    model = train(texts, labels, codes, c=c)
+    scores = joined(out_of_fold(author_folds(examples), len(codes), fit_predict), found[0],
+                    sure)
+    model = train(texts, labels, codes, c=c, mix=mix)
+    model.sure = sure
     model.thresholds, model.alone = tune_bars(scores, found[1], found[2], labels, codes,
                                               real_benign_mask(examples))
     counts = Counter(label for e in examples for label in (e.labels or ("benign",)))
