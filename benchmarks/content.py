@@ -23,13 +23,14 @@ import argparse
 import gc
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from jingwang.categories import CATEGORIES
 from jingwang.content import classify_many
-from jingwang.content.corpus import Example, read_corpus, read_real_benign, split
+from jingwang.content.corpus import Example, Split, read_corpus, read_real_benign, split
 from jingwang.content.encoder import EncoderHead, available, embed
 from jingwang.content.kb import load_kb
 from jingwang.content.model import NgramModel
@@ -64,6 +65,46 @@ def score(examples: Sequence[Example], predicted: Sequence[Sequence[str]]
     benign = [p for e, p in zip(examples, predicted, strict=True) if e.benign]
     fp_rate = sum(bool(p) for p in benign) / len(benign) if benign else 0.0
     return rows, macro, fp_rate
+
+
+def data_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--corpus`` and ``--real``, the data every content benchmark reads."""
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "content")
+    parser.add_argument("--real", type=Path, default=SHARED / "data" / "content"
+                        / "real_chat.jsonl")
+
+
+@dataclass
+class Splits:
+    """The corpus and its held-out split (a), the labelled real chat (b) and the written rest,
+    the real benign chat that joins training and the real benign lines held out for (c)."""
+
+    examples: list[Example]
+    cut: Split
+    real_train: list[Example]
+    benign: list[str]
+
+    @property
+    def real(self) -> list[Example]:
+        return [e for e in self.examples if e.source == "real"]
+
+    @property
+    def written(self) -> list[Example]:
+        return [e for e in self.examples if e.source != "real"]
+
+
+def read_splits(corpus: Path, real: Path) -> Splits:
+    examples = read_corpus(corpus)
+    known = [e.text for e in examples]
+    has_real = real.exists()
+    return Splits(examples, split(examples),
+                  read_real_benign(real, "train", known) if has_real else [],
+                  [e.text for e in read_real_benign(real, "test", known)] if has_real else [])
+
+
+def flagged_share(texts: Sequence[str], model: NgramModel) -> float:
+    """The share of ``texts`` the fast layers give any category."""
+    return sum(bool(p) for p in predict(texts, "fast", model)) / max(1, len(texts))
 
 
 _EMBEDDED: dict[str, np.ndarray] = {}
@@ -133,9 +174,7 @@ def throughput(texts: Sequence[str], layers: str, model: NgramModel | None) -> f
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "content")
-    parser.add_argument("--real", type=Path, default=SHARED / "data" / "content"
-                        / "real_chat.jsonl")
+    data_arguments(parser)
     parser.add_argument("--seeds", type=Path, default=SHARED / "seeds")
     parser.add_argument("--no-encoder", action="store_true",
                         help="Leave out the encoder column (embedding takes minutes).")
@@ -147,24 +186,20 @@ def main() -> None:
     if encoder and args.embed_cache is not None:
         load_embeddings(args.embed_cache)
     load_kb()
-    examples = read_corpus(args.corpus)
-    cut = split(examples)
+    data = read_splits(args.corpus, args.real)
+    examples, cut, real_train, benign = data.examples, data.cut, data.real_train, data.benign
     print(f"corpus: {len(examples):,} examples; held out: "
           + ", ".join(f"{k} ({v})" for k, v in sorted(cut.how.items())))
-    has_real = args.real.exists()
-    known = [e.text for e in examples]
-    real_train = read_real_benign(args.real, "train", known) if has_real else []
-    benign = [e.text for e in read_real_benign(args.real, "test", known)] if has_real else []
     print(f"real benign chat: {len(real_train):,} lines join training, {len(benign):,} held "
           f"out for (c)")
     model = build_model(cut.train + real_train)
     head = build_head(cut.train + real_train, cached_embed) if encoder else None
     a = compare("(a) held-out split of our corpus", cut.test, model, head)
 
-    real = [e for e in examples if e.source == "real"]
+    real = data.real
     b_text = "(b) no labelled real data in the corpus yet"
     if real:
-        written = [e for e in examples if e.source != "real"]  # no real data at all
+        written = data.written  # no real data at all
         b = compare("(b) cross-source: trained without the real data, tested on it", real,
                     build_model(written), build_head(written, cached_embed) if encoder
                     else None)

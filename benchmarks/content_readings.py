@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
-from content import ROOT, SHARED, predict, score
+from content import data_arguments, flagged_share, predict, read_splits, score
 from jingwang.content.classify import KB_SURE
-from jingwang.content.corpus import read_corpus, read_real_benign, split
 from jingwang.content.model import MIX
 from jingwang.content.train import build_model
 
@@ -32,30 +30,23 @@ READINGS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "content")
-    parser.add_argument("--real", type=Path, default=SHARED / "data" / "content"
-                        / "real_chat.jsonl")
+    data_arguments(parser)
     parser.add_argument("--only", default=",".join(READINGS))
     args = parser.parse_args()
-    examples = read_corpus(args.corpus)
-    cut = split(examples)
-    known = [e.text for e in examples]
-    real_train = read_real_benign(args.real, "train", known)
-    benign = [e.text for e in read_real_benign(args.real, "test", known)]
-    real = [e for e in examples if e.source == "real"]
-    written = [e for e in examples if e.source != "real"]
+    data = read_splits(args.corpus, args.real)
+    cut, real = data.cut, data.real
     print(f"(a) {len(cut.test):,} held-out texts; (b) {len(real):,} labelled real chat lines; "
-          f"(c) {len(benign):,} held-out real benign chat lines")
+          f"(c) {len(data.benign):,} held-out real benign chat lines")
     summary = []
     for key in args.only.split(","):
         title, mix, sure = READINGS[key]
         start = time.perf_counter()
-        model = build_model(cut.train + real_train, mix=mix, sure=sure)
+        model = build_model(cut.train + data.real_train, mix=mix, sure=sure)
         _, a, _ = score(cut.test, predict([e.text for e in cut.test], "fast", model))
-        flagged = sum(bool(p) for p in predict(benign, "fast", model)) / len(benign)
+        flagged = flagged_share(data.benign, model)
         b = None
         if real:
-            cross = build_model(written, mix=mix, sure=sure)
+            cross = build_model(data.written, mix=mix, sure=sure)
             _, b, _ = score(real, predict([e.text for e in real], "fast", cross))
         b_text = f"{b:.3f}" if b is not None else "-"
         print(f"{key:8} {title:58} (a) {a:.3f}  (b) {b_text}  (c) {flagged:.3%}  "

@@ -13,31 +13,24 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
-from content import ROOT, SHARED, predict, score
-from jingwang.content.corpus import read_corpus, read_real_benign, split
+from content import data_arguments, flagged_share, predict, read_splits, score
 from jingwang.content.train import build_model
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "content")
-    parser.add_argument("--real", type=Path, default=SHARED / "data" / "content"
-                        / "real_chat.jsonl")
+    data_arguments(parser)
     parser.add_argument("--c", default="2,8,32,128,512")
     args = parser.parse_args()
-    examples = read_corpus(args.corpus)
-    cut = split(examples)
-    known = [e.text for e in examples]
-    real_train = read_real_benign(args.real, "train", known)
-    benign = [e.text for e in read_real_benign(args.real, "test", known)]
+    data = read_splits(args.corpus, args.real)
+    cut = data.cut
     summary = []
     for c in (float(x) for x in args.c.split(",")):
         start = time.perf_counter()
-        model = build_model(cut.train + real_train, c=c)
+        model = build_model(cut.train + data.real_train, c=c)
         rows, macro, _ = score(cut.test, predict([e.text for e in cut.test], "fast", model))
-        flagged = sum(bool(p) for p in predict(benign, "fast", model)) / len(benign)
+        flagged = flagged_share(data.benign, model)
         print(f"C {c:g}: (a) macro-F1 {macro:.3f}; real benign flagged {flagged:.3%}; recall "
               f"violence {rows['violence_for_hire'][1]:.3f} suicide "
               f"{rows['suicide_pact'][1]:.3f} ({time.perf_counter() - start:.0f} s)",

@@ -9,9 +9,10 @@ import json
 import numpy as np
 import pytest
 
+from jingwang.content.classify import KB_SURE, decide, joined
 from jingwang.content.corpus import CorpusError, Example, read_corpus, split
-from jingwang.content.model import NgramModel, train, tune_thresholds
-from jingwang.content.train import author_folds, tune_bars
+from jingwang.content.model import MIX, NgramModel, train, tune_thresholds
+from jingwang.content.train import author_folds, build_model, tune_bars
 
 
 def _example(text, labels=(), author="a", source="written"):
@@ -140,8 +141,6 @@ def test_model_keeps_its_alone_bars_when_saved(tmp_path):
 
 
 def test_build_model_tunes_its_bars_on_authors_it_did_not_train_on():
-    from jingwang.content.train import build_model
-
     laundering = ["跑分日结佣金高，私聊", "收一类卡，日结三百", "码商招募，跑分平台",
                   "出租银行卡，一天两百", "跑分团队招人，佣金千三"]
     benign = ["今天吃什么", "下雨了记得带伞", "周末去爬山吗", "孩子作业写完了", "晚上一起看球"]
@@ -151,6 +150,9 @@ def test_build_model_tunes_its_bars_on_authors_it_did_not_train_on():
         examples += [_example(f"{text}{n}", [], f"w{n}") for text in benign]
     model = build_model(examples)
     assert model.meta["tuned"] == "out of fold, 4 folds of whole authors"
+    # One trade only: no "which trade" to learn, so the per-category reading alone; the bars
+    # were tuned on scores joined with the knowledge base's where it is sure, and it says so.
+    assert (model.mix, model.sure) == (0.0, KB_SURE)
     assert set(model.thresholds) == set(model.alone)
     assert all(model.alone[c] >= model.thresholds[c] for c in model.thresholds)
     probability = model.predict_proba(["跑分日结，佣金高"])[0, model.categories.index(
@@ -160,8 +162,6 @@ def test_build_model_tunes_its_bars_on_authors_it_did_not_train_on():
 
 
 def test_the_two_stage_reading_is_blended_in_and_kept_when_saved(tmp_path):
-    from jingwang.content.model import MIX
-
     trades = {"money_laundering": ["跑分日结佣金高", "收卡日结三百", "码商招募跑分平台"],
               "porn": ["同城上门全套", "裸聊一次五十", "看我名字加q看片"],
               "gambling": ["时时彩计划群", "百家乐上分找我", "加拿大28带单"]}
@@ -193,8 +193,6 @@ def test_the_two_stage_reading_is_blended_in_and_kept_when_saved(tmp_path):
 
 
 def test_the_knowledge_base_score_joins_the_models_only_where_it_is_sure():
-    from jingwang.content.classify import KB_SURE, decide, joined
-
     raw = np.array([[0.2, 0.2, 0.9]])
     kb_score = np.array([[KB_SURE + 0.05, KB_SURE - 0.2, 0.5]])
     assert np.allclose(joined(raw, kb_score), [[KB_SURE + 0.05, 0.2, 0.9]])

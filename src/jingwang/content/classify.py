@@ -176,8 +176,8 @@ def decide(raw: np.ndarray, kb: tuple[np.ndarray, np.ndarray, np.ndarray],
 
     The knowledge base's own score is taken where it is higher only where it is ``sure``
     (:data:`KB_SURE`; the model's own, as its bars were tuned)."""
-    scores = joined(raw, kb[0], sure)  # kb: :func:`kb_table` of the same texts and codes
-    _, support, contested = kb
+    kb_score, support, contested = kb  # :func:`kb_table` of the same texts and codes
+    scores = joined(raw, kb_score, sure)
     if threshold is not None:
         return scores, np.full(scores.shape, threshold)
     alone = alone or {}
