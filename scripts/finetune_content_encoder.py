@@ -53,13 +53,14 @@ CHECK = 32
 """The set's first rows, scored by the fine-tuned model as trained, against which ``export``
 checks the engine running the folded file."""
 SETS = ("shipped", "written")
-BENIGN_BUDGET = 0.0001
+BENIGN_BUDGET = 0.0002
 """The share of the real benign chat it never trained on that one category's bar may flag: the
 tuned head's flags come on top of the fast layers', across seventeen categories.  Tuned on fold
 0's 3,872 real benign lines alone, at train.HEAD_BENIGN_BUDGET (0.05%) the layer flagged 1.374%
 of the benchmark's held-out real benign chat with the fast layers (target ≤ 1%), and at none of
 them 1.021%; so the bars also read the 14,390 real benign lines of the training side that the
-fine-tuning never read (:func:`unseen_real_benign`), and a category may flag one in 10,000."""
+fine-tuning never read (:func:`unseen_real_benign`), and a category may flag two in 10,000
+(one in 10,000: (a) 0.711, (c) 0.699%; two: 0.719, 0.772%)."""
 
 
 def e5_file():
