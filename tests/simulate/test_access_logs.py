@@ -106,20 +106,26 @@ def test_truth_names_every_client_and_only_them(lines, truth, world):
     assert seen == set(truth)
     kinds = {g.id: g.archetype for g in world.gangs}
     for row in truth.values():
-        if row["label"] == "human":
-            assert row["gang_id"] == ""
+        if row["label"] in ("human", "crawler"):
+            assert row["gang_id"] == "" and row["kind"] == row["label"]
+        elif row["kind"] == "fake_crawler":
+            assert row["label"] == "bot" and row["gang_id"] == ""
         elif row["label"] == "bot":
             assert kinds[row["gang_id"]] in ("scalper", "app_builder")
+            assert row["kind"] in ("fast", "slow", "jitter")
         else:
-            assert kinds[row["gang_id"]] == "ddos"
+            assert kinds[row["gang_id"]] == "ddos" and row["kind"] == "ddos"
+    assert {r["kind"] for r in truth.values()} == {"human", "fast", "slow", "jitter",
+                                                   "fake_crawler", "ddos", "crawler"}
 
 
 def test_bots_book_at_the_release_second_humans_minutes_later(lines, truth):
     bot, human = [], []
     for r in lines:
         if r["request"].startswith("POST /api/slot/book"):
-            label = truth[(r["remote_addr"], r["uid"])]["label"]
-            (bot if label == "bot" else human).append(_release_distance(r["when"]))
+            row = truth[(r["remote_addr"], r["uid"])]
+            if row["kind"] in ("fast", "human"):
+                (bot if row["kind"] == "fast" else human).append(_release_distance(r["when"]))
     assert len(bot) > 100 and len(human) > 10
     assert sum(abs(d) <= 5 for d in bot) / len(bot) > 0.9
     assert statistics.median(human) > 30
@@ -128,7 +134,7 @@ def test_bots_book_at_the_release_second_humans_minutes_later(lines, truth):
 def test_bots_poll_just_before_the_release(lines, truth):
     polls = [_release_distance(r["when"]) for r in lines
              if r["request"].startswith("GET /api/slot/query")
-             and truth[(r["remote_addr"], r["uid"])]["label"] == "bot"]
+             and truth[(r["remote_addr"], r["uid"])]["kind"] == "fast"]
     assert sum(-60 <= d < 0 for d in polls) > len(polls) / 3
 
 
@@ -139,7 +145,7 @@ def test_bots_rotate_accounts_and_proxies_skip_assets(lines, truth):
         row = truth[(r["remote_addr"], r["uid"])]
         is_static = " /static/" in r["request"] or "favicon" in r["request"]
         static[row["label"], is_static] += 1
-        if row["label"] == "bot":
+        if row["kind"] == "fast":
             by_gang[row["gang_id"]]["ip"].add(r["remote_addr"])
             by_gang[row["gang_id"]]["net"].add(r["remote_addr"].rsplit(".", 1)[0])
             by_gang[row["gang_id"]]["uid"].add(r["uid"])
@@ -148,7 +154,7 @@ def test_bots_rotate_accounts_and_proxies_skip_assets(lines, truth):
         assert len(kit["ip"]) >= 60 and len(kit["net"]) <= 5      # hundreds of IPs, few /24s
         assert len(kit["uid"]) >= 10
         assert len(kit["ua"]) <= 2
-    assert static["bot", True] < 0.05 * static["bot", False]
+    assert static["bot", True] < 0.06 * static["bot", False]
     assert static["human", True] > 0.3 * static["human", False]
 
 
@@ -160,3 +166,62 @@ def test_ddos_floods_from_many_addresses_and_gets_refused(lines, truth):
     assert all(r["status"] != "499" or r["body_bytes_sent"] == "0" for r in flood)
     span = max(r["when"] for r in flood) - min(r["when"] for r in flood)
     assert span.total_seconds() > 60
+
+
+def _kit(lines, truth, kind: str) -> dict[str, dict[str, list]]:
+    """Per gang of bots of `kind`: their lines' fields."""
+    kits: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for r in lines:
+        row = truth[(r["remote_addr"], r["uid"])]
+        if row["kind"] == kind:
+            for key in ("remote_addr", "uid", "http_user_agent", "request"):
+                kits[row["gang_id"]][key].append(r[key])
+            kits[row["gang_id"]]["when"].append(r["when"])
+    return kits
+
+
+def test_slow_bots_hide_in_a_proxy_pool(lines, truth):
+    kits = _kit(lines, truth, "slow")
+    assert kits
+    for kit in kits.values():
+        per_ip = Counter(kit["remote_addr"])
+        assert len(per_ip) > 0.5 * len(kit["remote_addr"])         # an address is rarely reused
+        assert len({ip.rsplit(".", 1)[0] for ip in per_ip}) > 100   # all over the ranges
+        assert len(set(kit["http_user_agent"])) >= 5                # real browsers' names
+        assert len(set(kit["uid"])) < 0.2 * len(per_ip)             # few accounts, many exits
+        books = [_release_distance(w) for w, rq in zip(kit["when"], kit["request"], strict=True)
+                 if rq.startswith("POST /api/slot/book")]
+        assert 0.5 <= statistics.median(books) <= 5
+
+
+def test_human_like_bots_open_the_page_and_book_seconds_late(lines, truth):
+    kits = _kit(lines, truth, "jitter")
+    assert kits
+    for kit in kits.values():
+        books = [_release_distance(w) for w, rq in zip(kit["when"], kit["request"], strict=True)
+                 if rq.startswith("POST /api/slot/book")]
+        assert 2 <= statistics.median(books) <= 15
+        assert any(rq.startswith("GET /doctor/") for rq in kit["request"])
+        assert any("/static/img/doctor/" in rq for rq in kit["request"])
+        assert len({(w.day, w.hour) for w in kit["when"]}) >= 8    # at (almost) every release
+
+
+def test_real_crawlers_come_from_their_operators_fake_ones_do_not(lines, truth):
+    claims = defaultdict(set)
+    for r in lines:
+        if "Googlebot" in r["http_user_agent"] or "Baiduspider" in r["http_user_agent"]:
+            claims[truth[(r["remote_addr"], r["uid"])]["kind"]].add(r["remote_addr"])
+    assert claims["crawler"] and claims["fake_crawler"]
+    assert all(ip.startswith(("66.249.", "220.181.108.", "116.179.32."))
+               for ip in claims["crawler"])
+    assert not any(ip.startswith(("66.249.", "220.181.", "116.179."))
+                   for ip in claims["fake_crawler"])
+
+
+def test_release_schedule_lists_every_release(written):
+    with (written[0] / "releases.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    times = sorted({datetime.fromisoformat(r["release_at"]) for r in rows})
+    assert len(times) == 5 * len(RELEASE_HOURS)
+    assert {t.hour for t in times} == set(RELEASE_HOURS) and all(t.minute == 0 for t in times)
+    assert all(r["resource"] == f"doctor/{r['doctor']}" for r in rows)

@@ -14,9 +14,14 @@ LOG_FORMAT = ("log_format jingwang '$remote_addr - $remote_user [$time_local] \"
 START = datetime(2026, 9, 7, tzinfo=timezone(timedelta(hours=8)))   # a Monday
 DAYS, RELEASE_HOURS, CHUNK = 5, (7, 15), 100_000
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-BOT_SHARE, DDOS_SHARE = 0.22, 0.15
-HUMAN, BOT, DDOS = 0, 1, 2
-LABELS = ("human", "bot", "ddos")
+BOT_SHARE, DDOS_SHARE, CRAWLER_SHARE, FAKE_CRAWLER_SHARE = 0.22, 0.15, 0.02, 0.01
+CAREFUL_SHARE = 0.35         # of the bots' lines: the slow proxy-pool and human-like fleets'
+HUMAN, BOT, DDOS, CRAWLER = 0, 1, 2, 3
+LABELS = ("human", "bot", "ddos", "crawler")
+# Who sent a line, finer than its label: the truth's `kind` column.
+W_HUMAN, W_FAST, W_SLOW, W_JITTER, W_FAKE, W_DDOS, W_CRAWLER = range(7)
+WHO = ("human", "fast", "slow", "jitter", "fake_crawler", "ddos", "crawler")
+STYLES = ("fast", "slow", "jitter")   # how a scalper fleet works
 ERROR_BYTES = {503: 190, 504: 160}   # nginx's own error pages, server_tokens off
 # First octets of each population's addresses, disjoint so that an address has one owner:
 # Chinese mobile carriers, proxy/IDC ranges the dynamic-IP services rent, IoT botnets abroad.
@@ -51,12 +56,14 @@ REQUESTS = tuple((t, int(b)) for b, t in (line.split(" ", 1) for line in """
 2915 GET /static/img/icon-dept.png HTTP/1.1
 1877 GET /static/img/icon-time.png HTTP/1.1
 9000 GET /static/img/doctor/{b}.jpg HTTP/1.1
+236 GET /robots.txt HTTP/1.1
+8192 GET /sitemap.xml HTTP/1.1
 """.strip().splitlines()))
 (K_HOME, K_HOSPITAL, K_DEPT, K_DOCTOR, K_LOGIN, K_QUERY, K_BOOK, K_ORDERS, K_NOTICE, K_ROOT,
  K_ROOT_RAND, K_SEARCH, K_DDOS_QUERY, K_STATIC) = range(14)
 HOME_ASSETS = np.arange(K_STATIC, K_STATIC + 7)
 ICONS = np.array([K_STATIC + 7, K_STATIC + 8])
-K_APP_JS, K_DOC_IMG = K_STATIC + 2, K_STATIC + 9
+K_APP_JS, K_DOC_IMG, K_ROBOTS, K_SITEMAP = K_STATIC + 2, K_STATIC + 9, K_STATIC + 10, K_STATIC + 11
 BASE_BYTES = np.array([b for _, b in REQUESTS])
 
 # Patients' browsers, WeChat's built-in one most of all (weights below).
@@ -100,7 +107,22 @@ curl/7.29.0
 Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/60.0.3112.113 Safari/537.36
 Mozilla/5.0 (Linux; U; Android 4.4.2; en-us; SM-T530 Build/KOT49H) AppleWebKit/534.30 (KHTML, like Gecko) Version/4.0 Safari/534.30
 """.strip().splitlines())  # noqa: E501
-AGENTS = HUMAN_UA + BOT_UA + DDOS_UA
+# Search engines' crawlers, as they announce themselves; verified ones crawl from their
+# operators' published ranges (jingwang/traffic/data/crawler_ranges.json), fake ones do not.
+CRAWLER_UA = tuple("""
+Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)
+Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/139.0.7258.154 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)
+Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)
+Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)
+""".strip().splitlines())  # noqa: E501
+# Where each of CRAWLER_UA's operators really crawls from (a /24 each; Baidu publishes no list:
+# these are addresses its spider is seen from, which resolve to *.baidu.com).
+CRAWLER_NETS = ((66 << 24 | 249 << 16 | 66 << 8, 66 << 24 | 249 << 16 | 64 << 8),
+                (66 << 24 | 249 << 16 | 79 << 8,),
+                (220 << 24 | 181 << 16 | 108 << 8, 116 << 24 | 179 << 16 | 32 << 8),
+                (157 << 24 | 55 << 16 | 39 << 8, 40 << 24 | 77 << 16 | 167 << 8))
+AGENTS = HUMAN_UA + BOT_UA + DDOS_UA + CRAWLER_UA
 BOT_UA0, DDOS_UA0 = len(HUMAN_UA), len(HUMAN_UA) + len(BOT_UA)
+CRAWLER_UA0 = DDOS_UA0 + len(DDOS_UA)
 REFERERS = ("-", f"https://{HOST}/index.htm", f"https://{HOST}/hospital/list.htm",
             "https://www.baidu.com/s?wd=%E5%8C%97%E4%BA%AC%E6%8C%82%E5%8F%B7")

@@ -10,8 +10,15 @@ fleet polls `/api/slot/query` before a release and fires `POST /api/slot/book` m
 second from the release second on, rotating bought accounts (`uid=`) and proxy addresses (a few
 /24s each), loading almost no static files, with scripted or slightly wrong user agents, some
 spoofing X-Forwarded-For; the æŠ¢å· software makers (`app_builder` gangs, like the Jieyang company
-of report 000) run smaller fleets for hire.  In one or two DDoS episodes a gang's botnet floods
-GETs from thousands of addresses for minutes, answered mostly 503 (rate limit) and 499.
+of report 000) run smaller fleets for hire.  Not every scalper is that crude (`Fleet.style`):
+slow fleets book a second or two late through a dynamic-IP proxy pool, a fresh address and a
+real browser's user agent for every request, so no address is busy; human-like ones open the
+doctor's page first and book a few seconds after the release with jitter, a browser per account,
+but at every release and with dozens of accounts.  Search engines' crawlers (Googlebot,
+Baiduspider, bingbot) walk the pages from their operators' addresses, and scrapers claiming to be
+them from proxy addresses walk the doctors' pages and slot queries.  In one or two DDoS episodes a
+gang's botnet floods GETs from thousands of addresses for minutes, answered mostly 503 (rate
+limit) and 499.
 
 The log format (nginx `combined` plus the request time and X-Forwarded-For):
 
@@ -20,8 +27,10 @@ The log format (nginx `combined` plus the request time and X-Forwarded-For):
                         '$request_time "$http_x_forwarded_for"';
 
 Lines are drawn in whole numpy arrays from one generator seeded by the world, sorted by time once
-and streamed out in chunks.  `truth_clients.csv` says who each (ip, uid) pair of the log was
-(uid empty where a request has none): human, bot or ddos, and the gang.
+and streamed out in chunks.  `releases.csv` is the platform's release schedule (one row per
+release and famous doctor).  `truth_clients.csv` says who each (ip, uid) pair of the log was (uid
+empty where a request has none): its label (human, bot, ddos or crawler), its kind (human, fast,
+slow, jitter, fake_crawler, ddos or crawler) and the gang.
 """
 
 from __future__ import annotations
@@ -41,7 +50,13 @@ from jingwang.simulate.access_log_tables import (  # noqa: F401 - HOST, START â€
     BOT_SHARE,
     BOT_UA,
     BOT_UA0,
+    CAREFUL_SHARE,
     CHUNK,
+    CRAWLER,
+    CRAWLER_NETS,
+    CRAWLER_SHARE,
+    CRAWLER_UA,
+    CRAWLER_UA0,
     DAYS,
     DDOS,
     DDOS_FIRST,
@@ -49,6 +64,7 @@ from jingwang.simulate.access_log_tables import (  # noqa: F401 - HOST, START â€
     DDOS_UA,
     DDOS_UA0,
     ERROR_BYTES,
+    FAKE_CRAWLER_SHARE,
     HOME_ASSETS,
     HOST,
     HUMAN,
@@ -68,9 +84,11 @@ from jingwang.simulate.access_log_tables import (  # noqa: F401 - HOST, START â€
     K_NOTICE,
     K_ORDERS,
     K_QUERY,
+    K_ROBOTS,
     K_ROOT,
     K_ROOT_RAND,
     K_SEARCH,
+    K_SITEMAP,
     K_STATIC,
     LABELS,
     LOG_FORMAT,
@@ -80,6 +98,15 @@ from jingwang.simulate.access_log_tables import (  # noqa: F401 - HOST, START â€
     RELEASE_HOURS,
     REQUESTS,
     START,
+    STYLES,
+    W_CRAWLER,
+    W_DDOS,
+    W_FAKE,
+    W_FAST,
+    W_HUMAN,
+    W_JITTER,
+    W_SLOW,
+    WHO,
 )
 from jingwang.simulate.world import World
 
@@ -88,8 +115,8 @@ from jingwang.simulate.world import World
 class Lines:
     """Log lines as columns, one array per field: t (seconds since START), ip (IPv4 as int),
     uid (-1: none), kind (index into REQUESTS) and its parameters a, b, c, status, nbytes,
-    rt ($request_time), ua (into AGENTS), ref (into REFERERS), xff (IPv4, 0: none), label and
-    gang (index into world.gangs, -1: none)."""
+    rt ($request_time), ua (into AGENTS), ref (into REFERERS), xff (IPv4, 0: none), label, gang
+    (index into world.gangs, -1: none) and who (into WHO: which kind of client)."""
 
     t: np.ndarray
     ip: np.ndarray
@@ -106,6 +133,7 @@ class Lines:
     xff: np.ndarray
     label: np.ndarray
     gang: np.ndarray
+    who: np.ndarray
 
     @classmethod
     def concat(cls, parts: list[Lines]) -> Lines:
@@ -119,7 +147,8 @@ class Lines:
 def _lines(n: int, **cols) -> Lines:
     """A block of n lines: the columns given, the rest at their 'none' values."""
     values = {"t": 0.0, "ip": 0, "uid": -1, "kind": 0, "a": 0, "b": 0, "c": 0, "status": 200,
-              "nbytes": 0, "rt": 0.0, "ua": 0, "ref": 0, "xff": 0, "gang": -1} | cols
+              "nbytes": 0, "rt": 0.0, "ua": 0, "ref": 0, "xff": 0, "gang": -1,
+              "who": W_HUMAN} | cols
     return Lines(**{f.name: np.broadcast_to(np.asarray(values[f.name]), (n,)).copy()
                     for f in fields(Lines)})
 
@@ -296,7 +325,13 @@ def _human_outcomes(rng: np.random.Generator, plan: Plan, x: Lines) -> None:
 
 @dataclass
 class Fleet:
-    """A bot operator's kit: proxy addresses, bought accounts, user agents and habits."""
+    """A bot operator's kit: proxy addresses, bought accounts, user agents and habits.
+
+    `style` is how it books: "fast" scripts fire from a few proxy /24s the second slots open;
+    "slow" ones go through a dynamic-IP proxy pool (a fresh address from thousands of /24s for
+    each request, a real browser's user agent, a second or two late); "jitter" ones pass for a
+    patient (the doctor's page and its photo first, a real browser per account, a few seconds'
+    jitter) but come back at every release with many accounts."""
 
     gang: int
     weight: float
@@ -306,6 +341,7 @@ class Fleet:
     spoof: bool
     referer: int
     static: bool
+    style: str = "fast"
 
 
 def _fleets(world: World, rng: np.random.Generator, ids: np.ndarray) -> list[Fleet]:
@@ -313,20 +349,30 @@ def _fleets(world: World, rng: np.random.Generator, ids: np.ndarray) -> list[Fle
     operators = [(i, g.activity) for i, g in enumerate(world.gangs) if g.archetype == "scalper"]
     operators += [(i, 0.3 * g.activity) for i, g in enumerate(world.gangs)
                   if g.archetype == "app_builder"][:2]
+    styles = [STYLES[k % len(STYLES)] for k in rng.permutation(len(operators))]
     subnets = rng.integers(2, 6, size=len(operators))
     prefixes = rng.permutation(np.unique(
         _addresses(rng, PROXY_FIRST, 4 * int(subnets.sum()) + 8) & ~np.uint32(255)))
     ends = np.cumsum(subnets)
     fleets = []
-    for j, (gang, weight) in enumerate(operators):
+    for j, ((gang, weight), style) in enumerate(zip(operators, styles, strict=True)):
         ips = np.concatenate([p | (rng.choice(254, size=rng.integers(60, 200), replace=False)
                                    + 1).astype(np.uint32) for p in prefixes[ends[j] - subnets[j]:
                                                                             ends[j]]])
         accounts = ids[j * 300: j * 300 + rng.integers(40, 300)]
-        fleets.append(Fleet(gang, float(weight), ips, accounts,
-                            BOT_UA0 + rng.choice(len(BOT_UA), size=2, replace=False),
-                            bool(rng.random() < 0.5), int(rng.choice([0, 0, 1])),
-                            bool(rng.random() < 0.4)))
+        agents = BOT_UA0 + rng.choice(len(BOT_UA), size=2, replace=False)
+        if style == "slow":        # a dynamic-IP pool: addresses all over the proxy ranges
+            ips = _addresses(rng, PROXY_FIRST, int(rng.integers(2_000, 5_000)))
+            accounts = accounts[: rng.integers(20, 60)]
+            agents = np.arange(len(HUMAN_UA))
+        elif style == "jitter":    # a few residential-looking proxies, one browser per account
+            ips = ips[: rng.integers(6, 20)]
+            accounts = accounts[: rng.integers(12, 40)]
+            agents = rng.choice(len(HUMAN_UA), size=len(accounts))
+        fleets.append(Fleet(gang, float(weight), ips, accounts, agents,
+                            bool(style == "fast" and rng.random() < 0.5),
+                            int(rng.choice([0, 0, 1])) if style == "fast" else 2,
+                            bool(style != "slow" and rng.random() < 0.4), style))
     return fleets
 
 
@@ -367,7 +413,7 @@ def _bots(rng: np.random.Generator, plan: Plan, fleets: list[Fleet], n_lines: in
                ua=_pick(rng, [f.agents for f in fleets], fleet),
                xff=np.where(spoof, rng.integers(1 << 24, 224 << 24, n), 0),
                ref=np.array([f.referer for f in fleets])[fleet], label=BOT,
-               gang=np.array([f.gang for f in fleets])[fleet])
+               gang=np.array([f.gang for f in fleets])[fleet], who=W_FAST)
     _bot_outcomes(rng, x, dt, role)
     return x
 
@@ -412,8 +458,103 @@ def _ddos(rng: np.random.Generator, plan: Plan, n_lines: int) -> Lines:
         parts.append(_lines(n, t=start + (end - start) * frac, ip=net[bot], kind=kind, a=hos,
                             b=hos * 1000 + rng.integers(1, 300, n), status=status,
                             c=rng.integers(100_000, 1_000_000_000, n), nbytes=nbytes, rt=rt,
-                            ua=agent[bot], label=DDOS, gang=gang))
+                            ua=agent[bot], label=DDOS, gang=gang, who=W_DDOS))
     return Lines.concat(parts)
+
+
+def _careful(rng: np.random.Generator, plan: Plan, fleets: list[Fleet], n_lines: int) -> Lines:
+    """The slow proxy-pool and human-like fleets: one attempt per account and release, each a
+    short visit (see `Fleet`); about n_lines lines in all (whole attempts)."""
+    if not fleets or n_lines <= 0:
+        return _lines(0, label=BOT)
+    nr = len(plan.releases)
+    per_attempt = np.array([2.0 if f.style == "slow" else 5.5 for f in fleets])
+    weight = np.array([f.weight for f in fleets])
+    attempts = np.maximum(3, (n_lines * weight / weight.sum() / per_attempt / nr)).astype(int)
+    parts = []
+    for f, per_release in zip(fleets, attempts, strict=True):
+        n = per_release * nr
+        rel = np.repeat(np.arange(nr), per_release)
+        acc = rng.integers(0, len(f.accounts), n)
+        doc = plan.famous[rng.integers(0, len(plan.famous), n)]
+        if f.style == "slow":
+            react = 0.4 + rng.exponential(1.2, n)
+            steps = [(K_QUERY, react - rng.uniform(0.1, 0.6, n)), (K_BOOK, react)]
+            ip = [f.ips[rng.integers(0, len(f.ips), n)] for _ in steps]    # a fresh exit each
+            ua = [f.agents[rng.integers(0, len(f.agents), n)] for _ in steps]
+            who = W_SLOW
+        else:
+            react = rng.lognormal(np.log(4.0), 0.45, n)
+            page = -rng.uniform(8.0, 45.0, n)
+            steps = [(K_DOCTOR, page), (K_DOC_IMG, page + rng.uniform(0.1, 0.5, n)),
+                     (K_QUERY, react - rng.uniform(0.8, 2.5, n)), (K_BOOK, react)]
+            retry = rng.random(n) < 0.5
+            steps.append((K_BOOK, np.where(retry, react + rng.uniform(1.0, 4.0, n), np.nan)))
+            ip = [f.ips[acc % len(f.ips)]] * len(steps)
+            ua = [f.agents[acc]] * len(steps)
+            who = W_JITTER
+        for (kind, dt), ips, agents in zip(steps, ip, ua, strict=True):
+            keep = ~np.isnan(dt)
+            m = int(keep.sum())
+            x = _lines(m, t=plan.releases[rel[keep]] + dt[keep], ip=ips[keep],
+                       uid=np.where(kind == K_DOC_IMG, -1, f.accounts[acc[keep]]), kind=kind,
+                       a=doc[keep, 0], b=doc[keep, 1], c=plan.dates[rel[keep]], ua=agents[keep],
+                       ref=f.referer if kind != K_DOC_IMG else 1, label=BOT, gang=f.gang,
+                       who=who)
+            _bot_outcomes(rng, x, dt[keep], np.full(m, 1 if kind == K_BOOK else 0))
+            if kind in (K_DOCTOR, K_DOC_IMG):
+                x.nbytes = BASE_BYTES[kind] + np.where(kind == K_DOC_IMG, x.b % 4096, 0)
+                x.status[:] = 200
+            parts.append(x)
+    return Lines.concat(parts)
+
+
+def _crawlers(rng: np.random.Generator, plan: Plan, n_lines: int) -> Lines:
+    """Search engines' own crawlers from their operators' addresses: robots.txt, the sitemap,
+    then pages at an unhurried pace all day."""
+    if n_lines <= 0:
+        return _lines(0, label=CRAWLER)
+    agent = rng.integers(0, len(CRAWLER_UA), n_lines)
+    nets = [np.array(CRAWLER_NETS[a], dtype=np.uint32) for a in range(len(CRAWLER_UA))]
+    hosts = [net[rng.integers(0, len(net), 4)] | rng.integers(1, 60, 4).astype(np.uint32)
+             for net in nets]
+    ip = _pick(rng, hosts, agent)
+    kind = rng.choice([K_HOSPITAL, K_DEPT, K_DOCTOR, K_NOTICE, K_ROBOTS, K_SITEMAP],
+                      p=[0.25, 0.25, 0.35, 0.1, 0.03, 0.02], size=n_lines)
+    hos = rng.integers(101, 141, n_lines)
+    c = np.where(kind == K_DEPT, rng.integers(1, 31, n_lines), rng.integers(1000, 1200, n_lines))
+    x = _lines(n_lines, t=rng.uniform(0, DAYS * 86_400, n_lines), ip=ip, kind=kind, a=hos,
+               b=hos * 1000 + rng.integers(1, 300, n_lines), c=c, ua=CRAWLER_UA0 + agent,
+               label=CRAWLER, who=W_CRAWLER)
+    x.nbytes = (BASE_BYTES[kind] * rng.lognormal(0, 0.1, n_lines)).astype(np.int64)
+    x.rt = 0.05 * rng.lognormal(0, 0.5, n_lines)
+    return x
+
+
+def _fake_crawlers(rng: np.random.Generator, plan: Plan, n_lines: int) -> Lines:
+    """Scrapers that call themselves Googlebot or Baiduspider from proxy addresses, walking the
+    doctors' pages and slot queries every second or two for an hour or so."""
+    if n_lines <= 0:
+        return _lines(0, label=BOT)
+    n_scrapers = max(2, n_lines // 400)
+    owner = rng.integers(0, n_scrapers, n_lines)
+    start = rng.uniform(0, DAYS * 86_400 - 7_200, n_scrapers)
+    ips = _addresses(rng, PROXY_FIRST, n_scrapers)
+    counts = np.bincount(owner, minlength=n_scrapers)
+    nth = np.empty(n_lines)
+    nth[np.argsort(owner, kind="stable")] = (np.arange(n_lines)
+                                             - np.repeat(np.cumsum(counts) - counts, counts))
+    t = start[owner] + nth * rng.uniform(0.8, 2.0, n_scrapers)[owner] + rng.uniform(0, 0.2,
+                                                                                   n_lines)
+    kind = rng.choice([K_DOCTOR, K_QUERY, K_DEPT], p=[0.5, 0.35, 0.15], size=n_lines)
+    doc = plan.famous[rng.integers(0, len(plan.famous), n_lines)]
+    which = rng.choice([0, 2], n_scrapers)        # Googlebot's or Baiduspider's name
+    x = _lines(n_lines, t=t, ip=ips[owner], kind=kind, a=doc[:, 0], b=doc[:, 1],
+               c=plan.dates[rng.integers(0, len(plan.dates), n_lines)],
+               ua=CRAWLER_UA0 + which[owner], label=BOT, who=W_FAKE)
+    x.nbytes = (BASE_BYTES[kind] * rng.lognormal(0, 0.1, n_lines)).astype(np.int64)
+    x.rt = 0.03 * rng.lognormal(0, 0.5, n_lines)
+    return x
 
 
 def _ip_strings(values: np.ndarray) -> list[str]:
@@ -433,7 +574,9 @@ def _time_strings(t: np.ndarray) -> list[str]:
 
 def _format(x: Lines, part: slice) -> str:
     cols = [x.kind[part], x.a[part], x.b[part], x.c[part], x.uid[part]]
-    requests = [REQUESTS[k][0].format(a=a, b=b, c=c, u=u)
+    requests = [REQUESTS[k][0].format(a=a, b=b, c=c, u=u) if u >= 0 else
+                REQUESTS[k][0].replace("?uid={u}", "").replace("&uid={u}", "").format(a=a, b=b,
+                                                                                      c=c)
                 for k, a, b, c, u in zip(*(col.tolist() for col in cols), strict=True)]
     rows = zip(_ip_strings(x.ip[part]), _time_strings(x.t[part]), requests,
                x.status[part].tolist(), x.nbytes[part].tolist(), x.ref[part].tolist(),
@@ -443,23 +586,36 @@ def _format(x: Lines, part: slice) -> str:
 
 
 def _write_truth(world: World, x: Lines, path: Path) -> int:
-    """One row per (ip, uid) pair in the log: who it was."""
+    """One row per (ip, uid) pair in the log: who it was (label human, bot, ddos or crawler;
+    kind one of WHO: which sort of bot)."""
     pairs, first = np.unique(np.stack([x.ip.astype(np.int64), x.uid], axis=1), axis=0,
                              return_index=True)
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["ip", "uid", "label", "gang_id"])
+        w.writerow(["ip", "uid", "label", "kind", "gang_id"])
         for ip, uid, i in zip(_ip_strings(pairs[:, 0]), pairs[:, 1].tolist(), first.tolist(),
                               strict=True):
             gang = int(x.gang[i])
-            w.writerow([ip, uid if uid >= 0 else "", LABELS[x.label[i]],
+            w.writerow([ip, uid if uid >= 0 else "", LABELS[x.label[i]], WHO[x.who[i]],
                         world.gangs[gang].id if gang >= 0 else ""])
     return len(pairs)
 
 
+def _write_releases(plan: Plan, path: Path) -> None:
+    """The platform's release schedule: one row per release and famous doctor."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["release_at", "resource", "hospital", "doctor", "slot_date"])
+        for r, date in zip(plan.releases.tolist(), plan.dates.tolist(), strict=True):
+            at = (START + timedelta(seconds=r)).isoformat()
+            for hos, doc in plan.famous.tolist():
+                w.writerow([at, f"doctor/{doc}", hos, doc, date])
+
+
 def write_access_log(world: World, out_dir: Path,
                      progress: Callable[[int], None] | None = None) -> dict[str, int]:
-    """Write `access.log` and `truth_clients.csv` to out_dir; return the counts."""
+    """Write `access.log`, `releases.csv` and `truth_clients.csv` to out_dir; return the
+    counts."""
     rng = np.random.default_rng(world.rng("access_logs").getrandbits(64))
     n = world.scale.log_lines
     plan = _plan(world, rng)
@@ -468,11 +624,19 @@ def write_access_log(world: World, out_dir: Path,
                                   replace=False)       # patients' and bought accounts
     fleets = _fleets(world, rng, ids[n_users:])
     n_bot = round(n * BOT_SHARE) if fleets else 0
+    careful = _careful(rng, plan, [f for f in fleets if f.style != "fast"],
+                       round(n_bot * CAREFUL_SHARE))
+    fast = [f for f in fleets if f.style == "fast"]
+    n_fast = max(0, n_bot - len(careful.t)) if fast else 0
     n_ddos = round(n * DDOS_SHARE) if plan.episodes else 0
-    humans = _humans(rng, plan, n - n_bot - n_ddos, ids[:n_users])
+    n_crawl, n_fake = round(n * CRAWLER_SHARE), round(n * FAKE_CRAWLER_SHARE)
+    n_human = n - len(careful.t) - n_fast - n_ddos - n_crawl - n_fake
+    humans = _humans(rng, plan, n_human, ids[:n_users])
     _human_outcomes(rng, plan, humans)
-    parts = [humans, _ddos(rng, plan, n_ddos)] + ([_bots(rng, plan, fleets, n_bot)] if fleets
-                                                  else [])
+    parts = [humans, _ddos(rng, plan, n_ddos), careful, _crawlers(rng, plan, n_crawl),
+             _fake_crawlers(rng, plan, n_fake)]
+    if fast:
+        parts.append(_bots(rng, plan, fast, n_fast))
     lines = Lines.concat(parts)
     lines = lines.take(np.argsort(lines.t, kind="stable"))
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -481,6 +645,7 @@ def write_access_log(world: World, out_dir: Path,
             f.write(_format(lines, slice(lo, lo + CHUNK)))
             if progress:
                 progress(min(CHUNK, n - lo))
+    _write_releases(plan, out_dir / "releases.csv")
     clients = _write_truth(world, lines, out_dir / "truth_clients.csv")
-    return {"log_lines": len(lines.t), "bot_lines": n_bot, "ddos_lines": n_ddos,
-            "clients": clients}
+    return {"log_lines": len(lines.t), "bot_lines": int(np.sum(lines.label == BOT)),
+            "ddos_lines": n_ddos, "crawler_lines": n_crawl, "clients": clients}
