@@ -4,7 +4,7 @@ Runs Debian's ``crowdsec`` package (1.4.6 in Debian 12, ``apt-get install
 crowdsec``) in replay ("time-machine") mode over one log file and reports which
 IPs its scenarios flagged. Nothing is fetched from the network:
 
-* every run builds a private config dir in ``workdir`` (``config.yaml``,
+* every run builds a private config dir in ``workdir/crowdsec`` (``config.yaml``,
   ``profiles.yaml``, a fresh sqlite db, machine credentials);
 * parsers and scenarios are enabled the way the Debian postinst/cscli do it:
   symlinks ``etc/<type>/[<stage>/]<name>.yaml`` pointing into the offline hub
@@ -27,7 +27,17 @@ Parser counts come from crowdsec's Prometheus endpoint (also a private
 127.0.0.1 port), polled during the run; the last scrape is kept.
 
 The stock nginx grok pattern is unanchored, so the log's extra trailing
-fields (``$request_time "$http_x_forwarded_for"``) do not stop it matching.
+fields (``$request_time "$http_x_forwarded_for"``) do not stop it matching:
+the log is replayed as is, no stripped copy is needed.
+
+Everything lives in ``<workdir>/crowdsec/`` (wiped at each run; the log and
+db stay there for inspection). One parser and one bucket routine are used so
+that events reach the buckets in log order and the result is reproducible.
+CrowdSec 1.4.6 is slow at this: about 180 lines/s on a 2-core machine
+(3.5 s start-up; the nginx grok costs ~1.7 ms a line and the
+http-bad-user-agent scenario's 600 regexes about as much again), so give a
+1M-line log a timeout of a few hours. Note that the stock bad-user-agent list
+contains ``\\bMicroMessenger\\b``: every WeChat in-app browser is "bad".
 """
 
 from __future__ import annotations
@@ -128,27 +138,30 @@ def _write_config(workdir: Path, whitelist: bool) -> tuple[Path, int]:
         "decisions:\n - type: ban\n   duration: 4h\non_success: break\n"
     )
     lapi, prom = _free_port(), _free_port()
-    config = {
-        "common": {"daemonize": False, "log_media": "stdout", "log_level": "info",
-                   "working_dir": str(workdir)},
-        "config_paths": {"config_dir": f"{etc}/", "data_dir": f"{data}/",
-                         "simulation_path": str(etc / "simulation.yaml"),
-                         "hub_dir": f"{HUB}/", "index_path": str(HUB / ".index.json"),
-                         "notification_dir": str(etc / "notifications"),
-                         "plugin_dir": "/usr/lib/crowdsec/plugins/"},
-        "crowdsec_service": {"acquisition_path": str(etc / "acquis.yaml"),
-                             "parser_routines": 1},
-        "cscli": {"output": "human"},
-        "db_config": {"type": "sqlite", "db_path": str(data / "crowdsec.db"),
-                      "use_wal": True, "log_level": "warning"},
-        "api": {"client": {"credentials_path": str(etc / "local_api_credentials.yaml")},
-                "server": {"listen_uri": f"127.0.0.1:{lapi}", "log_level": "warning",
-                           "profiles_path": str(etc / "profiles.yaml")}},
-        "prometheus": {"enabled": True, "level": "full",
-                       "listen_addr": "127.0.0.1", "listen_port": prom},
-    }
     path = workdir / "config.yaml"
-    path.write_text(json.dumps(config, indent=1))  # JSON is valid YAML
+    path.write_text(f"""\
+common: {{daemonize: false, log_media: stdout, log_level: info, working_dir: {workdir}}}
+config_paths:
+  config_dir: {etc}/
+  data_dir: {data}/
+  simulation_path: {etc}/simulation.yaml
+  hub_dir: {HUB}/
+  index_path: {HUB}/.index.json
+  notification_dir: {etc}/notifications/
+  plugin_dir: /usr/lib/crowdsec/plugins/
+crowdsec_service:
+  acquisition_path: {etc}/acquis.yaml
+  parser_routines: 1
+  buckets_routines: 1
+db_config: {{type: sqlite, db_path: {data}/crowdsec.db, use_wal: true, log_level: warning}}
+api:
+  client: {{credentials_path: {etc}/local_api_credentials.yaml}}
+  server:
+    listen_uri: 127.0.0.1:{lapi}
+    log_level: warning
+    profiles_path: {etc}/profiles.yaml
+prometheus: {{enabled: true, level: full, listen_addr: 127.0.0.1, listen_port: {prom}}}
+""")
     return path, prom
 
 
@@ -171,22 +184,23 @@ def _poll_metrics(port: int, proc: subprocess.Popen[bytes], out: dict[str, float
         time.sleep(0.2)
 
 
-def crowdsec_run(log_path: Path, workdir: Path, timeout: float = 1800,
-                 whitelist: bool = False) -> CrowdsecRun:
+def crowdsec_run(
+    log_path: Path, workdir: Path, timeout: float = 1800, whitelist: bool = False
+) -> CrowdsecRun:
     """Replay ``log_path`` through crowdsec in a fresh config under ``workdir``."""
     if (why := crowdsec_available()) is not None:
         raise RuntimeError(why)
-    workdir = Path(workdir).resolve()
+    workdir = Path(workdir).resolve() / "crowdsec"
     if workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
     config, prom = _write_config(workdir, whitelist)
     creds = workdir / "etc" / "local_api_credentials.yaml"
-    subprocess.run(["cscli", "-c", str(config), "--error", "machines", "add", "replay",
-                    "--password", os.urandom(16).hex(), "-f", str(creds)],
-                   check=True, capture_output=True, timeout=120)
-    cmd = ["crowdsec", "-c", str(config), "-dsn", f"file://{Path(log_path).resolve()}",
-           "-type", "nginx", "-no-capi"]
+    add = ["cscli", "-c", str(config), "--error", "machines", "add", "replay", "-f", str(creds)]
+    password = ["--password", os.urandom(16).hex()]
+    subprocess.run([*add, *password], check=True, capture_output=True, timeout=120)
+    dsn = f"file://{Path(log_path).resolve()}"
+    cmd = ["crowdsec", "-c", str(config), "-dsn", dsn, "-type", "nginx", "-no-capi"]
     metrics: dict[str, float] = {}
     start = time.monotonic()
     with open(workdir / "crowdsec.log", "wb") as log:
@@ -204,16 +218,20 @@ def crowdsec_run(log_path: Path, workdir: Path, timeout: float = 1800,
     if rc != 0:
         raise RuntimeError(f"crowdsec exited {rc}; see {workdir / 'crowdsec.log'}")
     with sqlite3.connect(workdir / "data" / "crowdsec.db") as db:
-        rows = db.execute("SELECT source_value, scenario FROM alerts "
-                          "WHERE source_scope = 'Ip'").fetchall()
+        rows = db.execute(
+            "SELECT source_value, scenario FROM alerts WHERE source_scope = 'Ip'"
+        ).fetchall()
     fired: dict[str, set[str]] = {}
     for ip, scenario in rows:
         fired.setdefault(ip, set()).add(scenario)
-    return CrowdsecRun({ip: sorted(s) for ip, s in fired.items()},
-                       Counter(s for _, s in rows), metrics, runtime)
+    return CrowdsecRun(
+        {ip: sorted(s) for ip, s in fired.items()}, Counter(s for _, s in rows), metrics, runtime
+    )
 
 
-def crowdsec_decisions(log_path: Path, workdir: Path, timeout: float = 1800) -> dict[str, list[str]]:
+def crowdsec_decisions(
+    log_path: Path, workdir: Path, timeout: float = 1800
+) -> dict[str, list[str]]:
     """{ip: sorted scenario names that fired on it} for an nginx access log."""
     return crowdsec_run(log_path, workdir, timeout).decisions
 
@@ -223,17 +241,22 @@ def main() -> None:
     ap.add_argument("log", type=Path, help="nginx access log (combined format)")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/crowdsec_baseline"))
     ap.add_argument("--timeout", type=float, default=1800)
-    ap.add_argument("--whitelist", action="store_true",
-                    help="enable crowdsecurity/whitelists (drops private-range IPs)")
+    ap.add_argument(
+        "--whitelist",
+        action="store_true",
+        help="enable crowdsecurity/whitelists (drops private-range IPs)",
+    )
     args = ap.parse_args()
     if (why := crowdsec_available()) is not None:
         raise SystemExit(f"skip: {why}")
     run = crowdsec_run(args.log, args.workdir, args.timeout, args.whitelist)
     m = run.metrics
-    print(f"lines read {m.get('cs_filesource_hits_total', 0):.0f}, "
-          f"parsed {m.get('cs_parser_hits_ok_total', 0):.0f}, "
-          f"unparsed {m.get('cs_parser_hits_ko_total', 0):.0f}, "
-          f"nginx-logs ok {m.get('cs_node_hits_ok_total[crowdsecurity/nginx-logs]', 0):.0f}")
+    print(
+        f"lines read {m.get('cs_filesource_hits_total', 0):.0f}, "
+        f"parsed {m.get('cs_parser_hits_ok_total', 0):.0f}, "
+        f"unparsed {m.get('cs_parser_hits_ko_total', 0):.0f}, "
+        f"nginx-logs ok {m.get('cs_node_hits_ok_total[crowdsecurity/nginx-logs]', 0):.0f}"
+    )
     print(f"runtime {run.runtime_s:.1f} s; {len(run.decisions)} IPs flagged")
     per_ip = Counter(s for scen in run.decisions.values() for s in scen)
     for scenario, n in per_ip.most_common():

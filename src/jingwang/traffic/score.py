@@ -1,0 +1,136 @@
+"""From numbers to verdicts: the reasons each client fires, a score 0–1 and a kind.
+
+Each rule below looks at one client (an address, an account, a session or a device: `features`)
+and, when it fires, gives a weight and a sentence a person can check against the log.  A
+client's score is 1 - Π(1 - weight) over its rules; it is flagged at `FLAG_AT`.  A crawler whose
+address is its operator's is never flagged, whatever else it did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from jingwang.traffic.features import FeatureOptions
+
+FLAG_AT = 0.7
+BOOKING_RULES = frozenset({"fast_reaction", "every_release", "skips_page", "proxy_pool"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    weight: float
+
+
+RULES = {r.name: r for r in (
+    Rule("fast_reaction", 0.9), Rule("fast_once", 0.4), Rule("every_release", 0.8),
+    Rule("skips_page", 0.6), Rule("proxy_pool", 0.75), Rule("many_accounts", 0.35),
+    Rule("agent_rotation", 0.5), Rule("scripting_agent", 0.6), Rule("headless_agent", 0.8),
+    Rule("impossible_agent", 0.6), Rule("outdated_agent", 0.4), Rule("burst", 0.7),
+    Rule("regular", 0.6), Rule("no_static", 0.25), Rule("fake_crawler", 0.95),
+    Rule("ddos_source", 0.95), Rule("bot_network", 0.5),
+)}
+
+
+@dataclass
+class Verdict:
+    score: float
+    rules: list[str]
+    reasons: list[str]
+
+
+def score_entities(kind: str, feats: pa.Table, opt: FeatureOptions,
+                   fake_crawlers: dict[str, str], verified: set[str],
+                   ddos_sources: dict[str, str]) -> dict[str, Verdict]:
+    """Verdicts for the clients of one kind (ip, account, session, device) with any rule."""
+    c = {name: _numpy(feats.column(name)) for name in feats.column_names}
+    n = c["n"].astype(float)
+    out: dict[str, Verdict] = {}
+    fired: dict[str, list[tuple[int, str]]] = {}
+
+    def fire(rule: str, mask: np.ndarray, text) -> None:
+        fired[rule] = [(i, text(i)) for i in np.flatnonzero(mask).tolist()]
+
+    fire("fast_reaction", c["books_fast"] >= 2,
+         lambda i: f"booked {c['books_fast'][i]} times within {opt.fast_s:.0f} s of a slot "
+                   f"release (fastest {c['min_reaction'][i]:.1f} s; people need seconds)")
+    fire("fast_once", c["books_fast"] == 1,
+         lambda i: f"booked once within {opt.fast_s:.0f} s of a slot release")
+    share_near = np.divide(c["books_near"], np.maximum(c["books_rush"], 1))
+    fire("every_release", (c["releases_near"] >= (3 if kind == "ip" else 2))
+         & (share_near >= 0.6),
+         lambda i: f"booked within {opt.near_s:.0f} s of {c['releases_near'][i]} different "
+                   f"releases (median {np.nan_to_num(c['median_reaction'][i]):.1f} s after)")
+    fire("skips_page", (c["books_no_page"] >= 2)
+         & (c["books_no_page"] >= 0.8 * np.maximum(c["n_book"], 1)),
+         lambda i: f"{c['books_no_page'][i]} of {c['n_book'][i]} bookings with no page view "
+                   f"before them (the API called directly)")
+    if kind != "ip":
+        fire("proxy_pool", (c["n_net"] >= 8) & (c["n_ip"] >= 10)
+             & (c["n_ip"] >= 0.6 * (n - c["n_static"])),
+             lambda i: f"used from {c['n_ip'][i]} addresses in {c['n_net'][i]} /24 networks "
+                       f"for {int(n[i])} requests (a fresh proxy exit almost every request)")
+        fire("agent_rotation", c["n_ua"] >= 4,
+             lambda i: f"{c['n_ua'][i]} different user agents (rotated)")
+    else:
+        fire("many_accounts", c["n_account"] >= 10,
+             lambda i: f"{c['n_account'][i]} accounts from one address")
+        fire("agent_rotation", (c["n_ua"] >= 6) & (c["n_account"] <= 2),
+             lambda i: f"{c['n_ua'][i]} different user agents from one address")
+    for rule, col, what in (("scripting_agent", "ua_scripting", "a scripted client"),
+                            ("headless_agent", "ua_headless", "a headless browser"),
+                            ("impossible_agent", "ua_impossible", "an impossible browser"),
+                            ("outdated_agent", "ua_outdated", "a long-outdated browser")):
+        fire(rule, c[col] >= 0.5 * n,
+             lambda i, col=col, what=what: f"{c[col][i]} of {int(n[i])} requests from {what} "
+                                           f"({c['top_ua'][i][:60] or 'no agent'})")
+    fire("burst", c["bucket_peak"] > opt.bucket_capacity,
+         lambda i: f"overflowed a leaky bucket (capacity {opt.bucket_capacity:.0f}, one token "
+                   f"per {opt.bucket_leak_s} s): level {c['bucket_peak'][i]:.0f}")
+    cv = np.divide(np.nan_to_num(c["gap_sd"]), np.maximum(np.nan_to_num(c["gap_mean"]), 1e-9))
+    fire("regular", (c["n_gaps"] >= 30) & (cv < 0.35) & (np.nan_to_num(c["gap_mean"]) < 60),
+         lambda i: f"{c['n_gaps'][i] + 1} requests at a metronome's pace (every "
+                   f"{c['gap_mean'][i]:.1f} s, variation {cv[i]:.2f})")
+    fire("no_static", (c["n_page"] >= 10) & (c["n_static"] == 0) & (kind == "ip"),
+         lambda i: f"{c['n_page'][i]} pages and not one of their images, scripts or styles")
+    keys = c["key"]
+    if kind == "ip":
+        fake = np.array([k in fake_crawlers for k in keys.tolist()], dtype=bool)
+        fire("fake_crawler", fake, lambda i: fake_crawlers[keys[i]])
+        src = np.array([k in ddos_sources for k in keys.tolist()], dtype=bool)
+        fire("ddos_source", src, lambda i: ddos_sources[keys[i]])
+    for rule, hits in fired.items():
+        for i, text in hits:
+            key = keys[i]
+            v = out.setdefault(key, Verdict(0.0, [], []))
+            v.rules.append(rule)
+            v.reasons.append(text)
+    for key, v in out.items():
+        if kind == "ip" and key in verified:
+            v.score = 0.0
+            continue
+        v.score = float(1 - np.prod([1 - RULES[r].weight for r in v.rules]))
+    return out
+
+
+def _numpy(col: pa.ChunkedArray) -> np.ndarray:
+    if pa.types.is_decimal(col.type) or pa.types.is_integer(col.type):
+        return col.cast(pa.int64()).fill_null(0).to_numpy()
+    if pa.types.is_floating(col.type):
+        return col.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    return col.to_numpy(zero_copy_only=False)
+
+
+def kind_of(rules: set[str], verified: bool) -> str:
+    if verified:
+        return "crawler"
+    if "ddos_source" in rules:
+        return "ddos"
+    if "fake_crawler" in rules:
+        return "fake_crawler"
+    if rules & BOOKING_RULES or "fast_once" in rules:
+        return "scalper"
+    return "bot"
