@@ -17,10 +17,11 @@ IPs its scenarios flagged. Nothing is fetched from the network:
   ``/etc/crowdsec/patterns``;
 * no CAPI, no console, no hub update. The LAPI runs inside the crowdsec
   process on a free 127.0.0.1 port only so that the agent can store alerts in
-  the private sqlite db; ``-no-api`` would drop them, and ``-dump-data``
-  exits before alerts are pushed, so neither is used.
+  the private sqlite db. In 1.4.6 ``-no-api`` is fatal here (the agent still
+  logs in to a LAPI to push alerts) and ``-dump-data`` exits without pushing
+  any, so neither is used.
 
-The command is ``crowdsec -c <workdir>/config.yaml -dsn file://<log>
+The command is ``crowdsec -c <workdir>/crowdsec/config.yaml -dsn file://<log>
 -type nginx -no-capi``; it uses the log's own timestamps. Afterwards the
 ``alerts`` table of the db is read directly (one row per bucket overflow).
 Parser counts come from crowdsec's Prometheus endpoint (also a private
@@ -33,7 +34,7 @@ the log is replayed as is, no stripped copy is needed.
 Everything lives in ``<workdir>/crowdsec/`` (wiped at each run; the log and
 db stay there for inspection). One parser and one bucket routine are used so
 that events reach the buckets in log order and the result is reproducible.
-CrowdSec 1.4.6 is slow at this: about 180 lines/s on a 2-core machine
+CrowdSec 1.4.6 is slow at this: about 160-180 lines/s on a 2-core machine
 (3.5 s start-up; the nginx grok costs ~1.7 ms a line and the
 http-bad-user-agent scenario's 600 regexes about as much again), so give a
 1M-line log a timeout of a few hours. Note that the stock bad-user-agent list

@@ -297,6 +297,7 @@ import jingwang.cli_clues  # noqa: E402
 import jingwang.cli_content  # noqa: E402
 import jingwang.cli_link  # noqa: E402
 import jingwang.cli_payments  # noqa: E402
+import jingwang.cli_traffic  # noqa: E402
 import jingwang.cli_world  # noqa: E402, F401
 
 

@@ -52,7 +52,7 @@ def account_indicator(account: str) -> tuple[str, str] | None:
     return None
 
 
-class _Record:
+class RecordLayout:
     """The indicators of one record, laid out as text "a → b → c" so each has its own span."""
 
     def __init__(self, source: str, record_id: str, seen_at: datetime | None) -> None:
@@ -81,14 +81,14 @@ def store_scan(engine: Engine, accounts: pa.Table, structures: pa.Table, source:
     `accounts` is the scan's account table, `identities` the `identity_reuse` table and
     `registry` the accounts table it was computed from (`ACCOUNTS_SCHEMA`: the shared values)."""
     report = StoredScan()
-    records: list[_Record] = []
+    records: list[RecordLayout] = []
     with session_scope(engine) as session:
         for row in accounts.filter(accounts["flagged"]).to_pylist():
             ind = account_indicator(row["account"])
             if ind is None:
                 report.skipped_values += 1
                 continue
-            rec = _Record(source, f"account/{row['account']}", None)
+            rec = RecordLayout(source, f"account/{row['account']}", None)
             rec.add(*ind, row["account"])
             records.append(rec)
             add_finding(session, "payments", CATEGORY, float(row["score"]), row["reason"],
@@ -98,7 +98,7 @@ def store_scan(engine: Engine, accounts: pa.Table, structures: pa.Table, source:
             report.findings += 1
         for row in structures.to_pylist():
             key = f"{row['typology']}/{row['group_key']}"[:256]
-            rec = _Record(source, key, row["start"])
+            rec = RecordLayout(source, key, row["start"])
             for a in row.get("inner_accounts") or row["accounts"]:
                 ind = account_indicator(a)
                 if ind is None:
@@ -126,7 +126,7 @@ _KIT_COLUMNS = (("id_card", "owner_id_card", "shared_id_card"),
 
 
 def _store_kits(session, identities: pa.Table, registry: pa.Table | None, source: str,
-                records: list[_Record], report: StoredScan) -> None:
+                records: list[RecordLayout], report: StoredScan) -> None:
     """One finding per flagged identity cluster: its accounts and the identity values two or more
     of them share (from `registry`)."""
     values: dict[str, dict] = {}
@@ -138,7 +138,7 @@ def _store_kits(session, identities: pa.Table, registry: pa.Table | None, source
     for row in identities.filter(identities["flagged"]).to_pylist():
         clusters.setdefault(row["cluster"], []).append(row)
     for cluster, rows in sorted(clusters.items()):
-        rec = _Record(source, f"kit/{cluster}", None)
+        rec = RecordLayout(source, f"kit/{cluster}", None)
         for row in rows:
             ind = account_indicator(row["account"])
             if ind is not None:

@@ -172,7 +172,7 @@ def _clients(rows: pa.Table, verdicts: dict[str, dict[str, Verdict]], verified: 
         own = verdicts["ip"].get(cols["ip"][i])
         if net and (own is None or own.score < FLAG_AT):
             rules.setdefault("bot_network")
-            reasons.append(f"ip {cols['ip'][i]}: {net}")
+            reasons.append((RULES["bot_network"].weight, f"ip {cols['ip'][i]}: {net}"))
         for k in present:
             value = cols[k][i]
             v = verdicts[k].get(value) if value else None
@@ -180,7 +180,7 @@ def _clients(rows: pa.Table, verdicts: dict[str, dict[str, Verdict]], verified: 
                 continue
             for rule, text in zip(v.rules, v.reasons, strict=True):
                 rules.setdefault(rule)
-                reasons.append(f"{k} {value}: {text}")
+                reasons.append((RULES[rule].weight, f"{k} {value}: {text}"))
         is_real = cols["ip"][i] in verified
         score = 0.0 if is_real or not rules else float(
             1 - np.prod([1 - RULES[r].weight for r in rules]))
@@ -188,7 +188,7 @@ def _clients(rows: pa.Table, verdicts: dict[str, dict[str, Verdict]], verified: 
         kinds.append(kind_of(set(rules), is_real) if score >= FLAG_AT or is_real else
                      "human")
         rules_out.append(list(rules))
-        reasons_out.append("; ".join(reasons))
+        reasons_out.append("; ".join(text for _, text in sorted(reasons, key=lambda r: -r[0])))
     flagged = scores >= FLAG_AT
     clusters = _clusters(cols, flagged)
     table = pa.table({
