@@ -33,7 +33,8 @@ APACHE = {
 }
 _APACHE_TOKEN = re.compile(r"%\{([^}]+)\}([iCo])|%>?[a-zA-Z]")
 # What a variable's value looks like when it is not inside quotes.
-_UNQUOTED = {"time_local": r"[^\]]+", "status": r"\d{3}", "msec": r"[0-9.]+"}
+_UNQUOTED = {"time_local": r"[^\]]+", "status": r"\d{3}", "msec": r"[0-9.]+",
+             "request": r"[A-Z]+ \S+(?: HTTP/[0-9.]+)?"}
 # JSON keys read as nginx variables.
 JSON_ALIASES = {
     "ip": "remote_addr", "client_ip": "remote_addr", "remote_ip": "remote_addr",
@@ -130,12 +131,12 @@ def detect(sample: list[str]) -> LogFormat:
     lines = [s for s in sample if s.strip()]
     if not lines:
         return LogFormat.preset("combined")
-    if sum(s.lstrip().startswith("{") for s in lines) > len(lines) / 2:
+    if sum(s.lstrip().startswith("{") for s in lines) >= len(lines) / 2:
         return LogFormat.preset("json")
     best, hits = LogFormat.preset("combined"), -1
     for name in ("jingwang", "combined", "common"):
         fmt = LogFormat.preset(name)
-        regex = re.compile(fmt.regex.replace("(?P<", "(?P<").rstrip() + r"\s*$")
+        regex = re.compile(fmt.regex + r"\s*$")
         n = sum(bool(regex.match(s)) for s in lines)
         if n > hits:
             best, hits = fmt, n

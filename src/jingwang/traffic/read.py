@@ -153,6 +153,8 @@ class LogReader:
             if merged:                      # a line with a stray quote swallows the next one
                 yield from self._lines_by_regex(name, index, slow, merged)
                 merged.clear()
+        if merged:                          # a last block with no good row at all
+            yield from self._lines_by_regex(name, index, slow, merged)
 
     # --- the other paths ----------------------------------------------------------------------
 

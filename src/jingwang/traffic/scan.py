@@ -40,7 +40,8 @@ from jingwang.traffic.score import FLAG_AT, RULES, Verdict, kind_of, score_entit
 CLIENTS_SCHEMA = pa.schema([
     ("ip", pa.string()), ("account", pa.string()), ("session", pa.string()),
     ("device", pa.string()), ("requests", pa.int64()),
-    ("first_seen", pa.timestamp("s", tz="UTC")), ("last_seen", pa.timestamp("s", tz="UTC")),
+    ("first_seen", pa.timestamp("ms", tz="UTC")),
+    ("last_seen", pa.timestamp("ms", tz="UTC")),
     ("score", pa.float64()), ("flagged", pa.bool_()), ("kind", pa.string()),
     ("rules", pa.list_(pa.string())), ("reasons", pa.string()), ("cluster", pa.string()),
 ])
@@ -248,8 +249,8 @@ def _clusters(cols: dict[str, list], flagged: np.ndarray) -> list[str]:
 
 
 def _ts(col: pa.ChunkedArray) -> pa.Array:
-    secs = np.floor(np.nan_to_num(col.to_numpy(zero_copy_only=False))).astype(np.int64)
-    return pa.array(secs, pa.timestamp("s", tz="UTC"))
+    ms = np.round(np.nan_to_num(col.to_numpy(zero_copy_only=False)) * 1000).astype(np.int64)
+    return pa.array(ms, pa.timestamp("ms", tz="UTC"))
 
 
 def _hhmm(t: float) -> str:

@@ -70,7 +70,7 @@ def score_entities(kind: str, feats: pa.Table, opt: FeatureOptions,
                    f"before them (the API called directly)")
     if kind != "ip":
         fire("proxy_pool", (c["n_net"] >= 8) & (c["n_ip"] >= 10)
-             & (c["n_ip"] >= 0.6 * (n - c["n_static"])),
+             & (c["n_ip"] >= 0.45 * (n - c["n_static"])),
              lambda i: f"used from {c['n_ip'][i]} addresses in {c['n_net'][i]} /24 networks "
                        f"for {int(n[i])} requests (a fresh proxy exit almost every request)")
         fire("agent_rotation", c["n_ua"] >= 4,

@@ -229,7 +229,7 @@ class Watcher:
             out.append(("skips_page", f"{c.books_no_page} of {c.n_book} bookings with no page "
                         "view before them"))
         if (len(c.nets) >= 8 and len(c.ips) >= 10
-                and len(c.ips) >= 0.6 * (c.n - c.n_static)):
+                and len(c.ips) >= 0.45 * (c.n - c.n_static)):
             out.append(("proxy_pool", f"from {len(c.ips)} addresses in {len(c.nets)} /24s"))
         if c.peak > o.bucket_capacity:
             out.append(("burst", f"leaky bucket overflowed (level {c.peak:.0f})"))
