@@ -16,6 +16,7 @@ import typer
 from jingwang.cli_common import VersionOpt, app, fail, open_engine, out, progress_bar
 from jingwang.cli_payments import scan_app
 from jingwang.ingest.records import InputError
+from jingwang.ingest.traffic import TRAFFIC_SOURCE
 from jingwang.store.errors import StoreError
 from jingwang.traffic import FormatError, IdSpec, LogFormat, Scan, scan_logs
 from jingwang.traffic.blocklist import block_list, write_block_lists
@@ -70,7 +71,7 @@ def scan_logs_cmd(
         "--crawler-dns", help="Reverse-DNS answers from your own resolver ('ip hostname' a "
         "line) for crawler addresses outside the vendored ranges.")] = None,
     source: Annotated[str, typer.Option(
-        "--source", help="Source name the findings are stored under.")] = "access-log",
+        "--source", help="Source name the findings are stored under.")] = TRAFFIC_SOURCE,
     no_store: Annotated[bool, typer.Option("--no-store", help="Only write the files.")] = False,
     version: VersionOpt = False,
 ) -> None:
@@ -93,7 +94,7 @@ def scan_logs_cmd(
         written = write_outputs(scan, out_dir)
         out.print("wrote " + ", ".join(str(p) for p in written))
     if engine is not None:
-        from jingwang.ingest.traffic import store_traffic
+        from jingwang.ingest.traffic import store_traffic  # the store only when asked
 
         try:
             stored = store_traffic(engine, scan, source)

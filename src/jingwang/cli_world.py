@@ -4,6 +4,7 @@ job, and scoring against the world's truth."""
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -145,6 +146,14 @@ def _print_demo(result: DemoResult) -> None:
                   f"{scan.flagged_transactions:,} flagged, {scan.flagged_accounts:,} accounts "
                   f"flagged, {scan.structures.num_rows:,} structures; "
                   f"{result.payments_stored.findings:,} payment findings stored")
+    if result.traffic is not None and result.traffic_stored is not None:
+        scan = result.traffic
+        kinds = Counter(scan.flagged["kind"].to_pylist())
+        out.print(f"access log: {scan.report.parsed:,} lines, {len(scan.releases)} slot "
+                  f"releases, {scan.clients.num_rows:,} clients, {scan.flagged.num_rows:,} "
+                  f"flagged ({', '.join(f'{v:,} {k}' for k, v in kinds.most_common())}), "
+                  f"{len(scan.attacks)} DDoS attacks; "
+                  f"{result.traffic_stored.findings:,} traffic findings stored")
     assert result.evaluation is not None
     _print_evaluation(result.evaluation)
     table = Table(title="indicators seen in the most sources (比中 preview)")

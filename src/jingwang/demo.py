@@ -23,6 +23,7 @@ from jingwang.ingest.ledgers import StoredScan, store_scan
 from jingwang.ingest.posts import PostsReport, ingest_posts
 from jingwang.ingest.records import read_text_records
 from jingwang.ingest.text import IngestReport, ingest_text
+from jingwang.ingest.traffic import TRAFFIC_SOURCE, StoredTraffic, store_traffic
 from jingwang.linking.run import LinkReport, link_store
 from jingwang.payments import read_accounts, read_ledger
 from jingwang.payments.scan import Scan, load_model, scan_ledger
@@ -31,6 +32,8 @@ from jingwang.simulate.run import Manifest, Progress, simulate_world
 from jingwang.store.db import init_store, open_store, session_scope
 from jingwang.store.models import Clue
 from jingwang.store.repository import most_sighted, store_counts
+from jingwang.traffic import LogFormat, scan_logs
+from jingwang.traffic import Scan as TrafficScan
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ class DemoResult:
     posts: PostsReport | None = None
     payments: Scan | None = None
     payments_stored: StoredScan | None = None
+    traffic: TrafficScan | None = None
+    traffic_stored: StoredTraffic | None = None
     linked: LinkReport | None = None
     units: UnitImportReport | None = None
     clues: MakeReport | None = None
@@ -106,6 +111,18 @@ def _payments(engine, world_dir: Path, result: DemoResult) -> None:
     result.payments = scan
     result.payments_stored = store_scan(engine, scan.accounts, scan.structures, "ledger",
                                         scan.identities, registry)
+
+
+def _traffic(engine, world_dir: Path, result: DemoResult) -> None:
+    """Scan the registration platform's access log (with its release schedule) and store the
+    bot clusters and floods under source `access-log`, before linking."""
+    logs = world_dir / "logs"
+    if not (logs / "access.log").exists():
+        return
+    schedule = logs / "releases.csv"
+    result.traffic = scan_logs([logs / "access.log"], LogFormat.preset("jingwang"),
+                               schedule if schedule.exists() else None)
+    result.traffic_stored = store_traffic(engine, result.traffic, TRAFFIC_SOURCE)
 
 
 def default_demo_db(out: Path) -> str:
@@ -155,6 +172,7 @@ def run_demo(out: Path, seed: int = 7, scale: str = "small", db_url: str | None 
     if on_cases is not None:
         on_cases(result.cases)
     _payments(engine, world_dir, result)
+    _traffic(engine, world_dir, result)
     result.linked = link_store(engine)
     if on_link is not None:
         on_link(result.linked)

@@ -25,6 +25,8 @@ class Truth:
     case_gangs: dict[str, str] = field(default_factory=dict)
     case_indicators: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     account_roles: dict[str, str] = field(default_factory=dict)   # ledger account → role
+    # The access log's clients: ip, uid, label (human, bot, ddos, crawler), kind, gang_id.
+    clients: list[dict[str, str]] = field(default_factory=list)
 
     def gang_of_indicator(self) -> dict[tuple[str, str], set[str]]:
         """(kind, value) → the gangs that use it."""
@@ -63,4 +65,6 @@ def load_truth(root: Path | str) -> Truth:
         truth.case_indicators[row["case_id"]].add((row["kind"], row["value"]))
     if (truth_dir / "accounts.csv").exists():
         truth.account_roles = {r["account"]: r["role"] for r in _rows(truth_dir / "accounts.csv")}
+    if (truth_dir / "clients.csv").exists():
+        truth.clients = _rows(truth_dir / "clients.csv")
     return truth

@@ -61,7 +61,8 @@ LAUNDERING_ROLES = ("collection", "pass_through", "consolidation")
 
 
 def evaluate_store(truth: Truth, engine: Engine, posts_source: str = "posts",
-                   cases_source: str = "cases", ledger_source: str = "ledger") -> Evaluation:
+                   cases_source: str = "cases", ledger_source: str = "ledger",
+                   traffic_source: str = "access-log") -> Evaluation:
     """Every score that can be computed from what the store holds."""
     result = Evaluation()
     posts = _stored(engine, posts_source)
@@ -77,6 +78,7 @@ def evaluate_store(truth: Truth, engine: Engine, posts_source: str = "posts",
                                          set_prf(_triples(truth.case_indicators), cases)))
     result.rows.extend(_content_scores(truth, engine, posts_source))
     result.rows.append(_payments_score(truth, engine, ledger_source))
+    result.rows.extend(_traffic_scores(truth, engine, traffic_source))
     result.rows.append(_gang_score(truth, engine))
     if _stored(engine, ledger_source):
         result.rows.append(_gang_score(truth, engine, leave_out=ledger_source))
@@ -136,6 +138,33 @@ def _payments_score(truth: Truth, engine: Engine, source: str) -> DetectorScore:
     flagged = {r.removeprefix("account/") for r in records if r and r.startswith("account/")}
     true = {a for a, role in truth.account_roles.items() if role in LAUNDERING_ROLES}
     return DetectorScore("payment channels", "accounts", set_prf(true, flagged))
+
+
+def _traffic_scores(truth: Truth, engine: Engine, source: str) -> list[DetectorScore]:
+    """Addresses in the stored traffic findings (bot clusters and floods under `source`)
+    against the addresses whose every client is a bot or a flood source; and the accounts the
+    bot clusters name against the bots' accounts."""
+    if not truth.clients:
+        return []
+    with session_scope(engine) as session:
+        findings = session.scalars(select(Finding).where(
+            Finding.detector.in_(("traffic", "traffic.ddos")), Finding.source == source)).all()
+        flagged_ips = {i.value for f in findings for i in f.indicators if i.kind == "ip"}
+        accounts = {a for f in findings if f.detector == "traffic"
+                    for a in (f.evidence or {}).get("accounts", [])}
+    if not findings:
+        return [DetectorScore("traffic bots", "addresses",
+                              note=f"no traffic findings from source '{source}' "
+                                   "(jingwang scan logs)")]
+    labels: dict[str, set[str]] = defaultdict(set)
+    for row in truth.clients:
+        labels[row["ip"]].add(row["label"])
+    bad_ips = {ip for ip, ls in labels.items() if ls <= {"bot", "ddos"}}
+    bot_accounts = {r["uid"] for r in truth.clients if r["uid"] and r["label"] == "bot"}
+    return [DetectorScore("traffic bots", "addresses", set_prf(bad_ips, flagged_ips),
+                          note="scalpers, fake crawlers, flood sources"),
+            DetectorScore("traffic bots", "accounts", set_prf(bot_accounts, accounts),
+                          note="accounts the bot clusters used")]
 
 
 def _gang_score(truth: Truth, engine: Engine, leave_out: str | None = None) -> DetectorScore:

@@ -32,6 +32,7 @@ from jingwang.store.repository import add_finding, add_sightings
 from jingwang.traffic.scan import Scan
 
 MAX_INDICATORS = 2_000
+TRAFFIC_SOURCE = "access-log"
 
 
 @dataclass
