@@ -63,12 +63,12 @@ class Attack:
 
 def find_attacks(duck: duckdb.DuckDBPyConnection, releases: np.ndarray,
                  opt: DdosOptions | None = None) -> list[Attack]:
-    """Attacks in table `x` (features.mark_lines)."""
+    """Attacks in table `lines` (`features.COMPACT_SCHEMA`)."""
     opt = opt or DdosOptions()
     rows = duck.execute(f"""
         SELECT floor(t / {BIN_S}) AS b, count(*) AS c,
                count_if(is_book OR regexp_matches(path, '(?i)query|slot')) AS c_book
-        FROM x GROUP BY 1 ORDER BY 1""").fetchnumpy()
+        FROM lines GROUP BY 1 ORDER BY 1""").fetchnumpy()
     if len(rows["b"]) == 0:
         return []
     b0 = int(rows["b"][0])
@@ -100,10 +100,10 @@ def _describe(duck: duckdb.DuckDBPyConnection, start: float, end: float, base: f
     inside = f"t >= {start} AND t < {end}"
     stats = duck.execute(f"""
         SELECT count(*), count_if(status >= 500 OR status = 499 OR status = 429)
-        FROM x WHERE {inside}""").fetchone()
+        FROM lines WHERE {inside}""").fetchone()
     paths = [r[0] for r in duck.execute(f"""
         WITH p AS (
-            SELECT path, count_if({inside}) AS a, count_if(NOT ({inside})) AS o FROM x
+            SELECT path, count_if({inside}) AS a, count_if(NOT ({inside})) AS o FROM lines
             GROUP BY path),
         tot AS (SELECT sum(a) AS ta, greatest(sum(o), 1) AS tb FROM p)
         SELECT path FROM p, tot
@@ -113,13 +113,13 @@ def _describe(duck: duckdb.DuckDBPyConnection, start: float, end: float, base: f
     if paths:
         duck.execute("INSERT INTO targeted SELECT unnest(?::VARCHAR[])", [paths])
     busting = duck.execute(f"""
-        WITH q AS (SELECT path || '?' || query AS u, count(*) AS c FROM x
+        WITH q AS (SELECT path || '?' || query AS u, count(*) AS c FROM lines
                    WHERE {inside} AND query <> '' AND path IN (SELECT path FROM targeted)
                    GROUP BY 1)
         SELECT coalesce(sum(CASE WHEN c = 1 THEN 1 ELSE 0 END), 0) FROM q""").fetchone()[0]
     around = f"t >= {start - opt.margin_s} AND t < {end + opt.margin_s}"
     sources = [r[0] for r in duck.execute(f"""
-        SELECT ip FROM x GROUP BY ip
+        SELECT ip FROM lines GROUP BY ip
         HAVING count_if({around}) >= 1
            AND count_if({around}) >= {opt.source_share} * count(*)
            AND count_if({around} AND path IN (SELECT path FROM targeted))

@@ -28,14 +28,22 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from jingwang.traffic.agents import AgentBook, CrawlerRanges
 from jingwang.traffic.ddos import Attack, DdosOptions, find_attacks
-from jingwang.traffic.features import KEYS, FeatureOptions, entity_features, mark_lines
+from jingwang.traffic.features import (
+    COMPACT_SCHEMA,
+    KEYS,
+    Compactor,
+    FeatureOptions,
+    entity_features,
+    set_releases,
+)
 from jingwang.traffic.logformat import LogFormat
-from jingwang.traffic.read import LINES_SCHEMA, IdSpec, LogReader, ParseReport
+from jingwang.traffic.read import IdSpec, LogReader, ParseReport
 from jingwang.traffic.releases import infer_releases, read_releases
-from jingwang.traffic.score import FLAG_AT, RULES, Verdict, kind_of, score_entities
+from jingwang.traffic.score import FLAG_AT, RULES, Verdict, score_entities
 
 CLIENTS_SCHEMA = pa.schema([
     ("ip", pa.string()), ("account", pa.string()), ("session", pa.string()),
@@ -43,7 +51,8 @@ CLIENTS_SCHEMA = pa.schema([
     ("first_seen", pa.timestamp("ms", tz="UTC")),
     ("last_seen", pa.timestamp("ms", tz="UTC")),
     ("score", pa.float64()), ("flagged", pa.bool_()), ("kind", pa.string()),
-    ("rules", pa.list_(pa.string())), ("reasons", pa.string()), ("cluster", pa.string()),
+    ("rules", pa.list_(pa.string())), ("reasons", pa.string()), ("evidence", pa.string()),
+    ("cluster", pa.string()),
 ])
 STAGES = ("read", "releases", "agents", "features", "ddos", "verdicts")
 
@@ -86,15 +95,17 @@ def scan_logs(paths: Iterable[str | Path], fmt: LogFormat | None = None,
         timings[stage] = timings.get(stage, 0.0) + now - clock
         clock = now
 
+    ranges = CrawlerRanges(dns=Path(crawler_dns) if crawler_dns else None)
+    compactor = Compactor(AgentBook(ranges), opt.features, schedule)
     with tempfile.TemporaryDirectory(prefix="jingwang-traffic-") as scratch:
         duck = duckdb.connect(config={"memory_limit": opt.memory_limit,
                                       "temp_directory": scratch,
                                       **({"threads": opt.threads} if opt.threads else {})})
         duck.execute("CREATE TABLE lines (" + ", ".join(
-            f"{f.name} {_duck_type(f.type)}" for f in LINES_SCHEMA) + ")")
+            f"{f.name} {_duck_type(f.type)}" for f in COMPACT_SCHEMA) + ")")
         reader = LogReader(fmt, ids)
         for batch in reader.batches(paths):
-            duck.register("batch_view", pa.Table.from_batches([batch]))
+            duck.register("batch_view", compactor.compact(batch))
             duck.execute("INSERT INTO lines SELECT * FROM batch_view")
             duck.unregister("batch_view")
             if progress:
@@ -102,21 +113,12 @@ def scan_logs(paths: Iterable[str | Path], fmt: LogFormat | None = None,
         done("read")
         inferred = schedule is None
         if schedule is None:
-            times = duck.execute(
-                "SELECT t FROM lines WHERE method = 'POST' AND regexp_matches(path, ?)",
-                [opt.features.book_pattern]).fetchnumpy()["t"]
-            schedule = infer_releases(np.asarray(times, dtype=np.float64))
+            times = (np.concatenate(compactor.book_times) if compactor.book_times
+                     else np.array([]))
+            schedule = infer_releases(times)
+            set_releases(duck, schedule)
         done("releases")
-        ranges = CrawlerRanges(dns=Path(crawler_dns) if crawler_dns else None)
-        book = AgentBook(ranges)
-        agents = duck.execute("SELECT DISTINCT ua FROM lines").fetchnumpy()["ua"].tolist()
-        kinds = [book.classify(ua) for ua in agents]
-        table = pa.table({"ua": agents, "kind": [k.kind for k in kinds],
-                          "operator": [k.operator for k in kinds]},
-                         schema=pa.schema([("ua", pa.string()), ("kind", pa.string()),
-                                           ("operator", pa.string())]))
-        mark_lines(duck, schedule, table, opt.features)
-        fake, verified = _crawler_claims(duck, ranges)
+        fake, verified = _crawler_claims(duck, compactor)
         done("agents")
         present = [k for k in KEYS if k == "ip" or duck.execute(
             f"SELECT count(*) FROM lines WHERE {k} <> ''").fetchone()[0]]
@@ -127,24 +129,26 @@ def scan_logs(paths: Iterable[str | Path], fmt: LogFormat | None = None,
                        f"({len(a.sources):,} addresses; {', '.join(a.paths[:3])})"
                    for a in attacks for ip in a.sources}
         done("ddos")
-        verdicts = {k: score_entities(k, feats[k], opt.features, fake, verified, sources)
+        verdicts = {k: score_entities(k, feats[k], opt.features, fake, verified, sources,
+                                      compactor.agents, reader.report.files)
                     for k in present}
         rows = duck.execute("""
             SELECT ip, account, session, device, count(*) AS requests, min(t) AS first_t,
-                   max(t) AS last_t FROM lines GROUP BY ALL""").fetch_arrow_table()
+                   max(t) AS last_t FROM lines GROUP BY ALL""").to_arrow_table()
         duck.close()
     clients = _clients(rows, verdicts, verified, present)
     done("verdicts")
     return Scan(clients, attacks, reader.report, schedule, inferred, timings)
 
 
-def _crawler_claims(duck: duckdb.DuckDBPyConnection, ranges: CrawlerRanges
+def _crawler_claims(duck: duckdb.DuckDBPyConnection, compactor: Compactor
                     ) -> tuple[dict[str, str], set[str]]:
     """Addresses that claim a search engine's crawler: the fakes (with the reason) and the
     verified ones."""
-    claims = duck.execute("""
-        SELECT DISTINCT l.ip, a.operator FROM lines l JOIN agent_kinds a ON a.ua = l.ua
-        WHERE a.kind = 'crawler'""").fetchall()
+    ranges = compactor.book.ranges
+    pairs = duck.execute("SELECT DISTINCT ip, ua_id FROM lines WHERE ua_kind = 'crawler'"
+                         ).fetchall()
+    claims = {(ip, compactor.classes[ua_id].operator) for ip, ua_id in pairs}
     fake: dict[str, str] = {}
     verified: set[str] = set()
     dates = ranges.list_dates()
@@ -159,93 +163,144 @@ def _crawler_claims(duck: duckdb.DuckDBPyConnection, ranges: CrawlerRanges
     return fake, verified
 
 
+RULE_BITS = {name: 1 << i for i, name in enumerate(RULES)}
+_LOG_KEEP = {name: float(np.log1p(-rule.weight)) for name, rule in RULES.items()}
+
+
 def _clients(rows: pa.Table, verdicts: dict[str, dict[str, Verdict]], verified: set[str],
              present: list[str]) -> pa.Table:
-    cols = {k: rows.column(k).to_pylist() for k in KEYS}
+    """One row per client: the union of its address's, account's, session's and device's rules
+    (and of its /24 when that is a proxy block), scored once; in whole columns."""
     n = rows.num_rows
-    nets = _bot_networks(cols["ip"], verdicts["ip"])
-    scores = np.zeros(n)
-    kinds, rules_out, reasons_out = [], [], []
-    for i in range(n):
-        rules: dict[str, None] = {}
-        reasons = []
-        net = nets.get(_net(cols["ip"][i]))
-        own = verdicts["ip"].get(cols["ip"][i])
-        if net and (own is None or own.score < FLAG_AT):
-            rules.setdefault("bot_network")
-            reasons.append((RULES["bot_network"].weight, f"ip {cols['ip'][i]}: {net}"))
-        for k in present:
-            value = cols[k][i]
-            v = verdicts[k].get(value) if value else None
-            if v is None:
-                continue
-            for rule, text in zip(v.rules, v.reasons, strict=True):
-                rules.setdefault(rule)
-                reasons.append((RULES[rule].weight, f"{k} {value}: {text}"))
-        is_real = cols["ip"][i] in verified
-        score = 0.0 if is_real or not rules else float(
-            1 - np.prod([1 - RULES[r].weight for r in rules]))
-        scores[i] = score
-        kinds.append(kind_of(set(rules), is_real) if score >= FLAG_AT or is_real else
-                     "human")
-        rules_out.append(list(rules))
-        reasons_out.append("; ".join(text for _, text in sorted(reasons, key=lambda r: -r[0])))
+    mask = np.zeros(n, dtype=np.int64)
+    texts: list[pa.Array] = []
+    where: list[pa.Array] = []
+    cols = {k: rows.column(k).combine_chunks() for k in KEYS}
+    ip_col = cols["ip"]
+    for k in present:
+        found = verdicts[k]
+        if not found:
+            continue
+        keys = list(found)
+        vmask = np.array([sum(RULE_BITS[r] for r in found[x].rules) for x in keys], np.int64)
+        vtext = pa.array(["; ".join(f"{k} {x}: {t}" for _, t in sorted(
+            zip((RULES[r].weight for r in found[x].rules), found[x].reasons, strict=True),
+            key=lambda p: -p[0])) for x in keys], pa.string())
+        idx = pc.index_in(cols[k], value_set=pa.array(keys, pa.string()))
+        hit = np.asarray(idx.is_valid())
+        pos = np.asarray(idx.fill_null(0))
+        mask |= np.where(hit, vmask[pos], 0)
+        texts.append(pc.take(vtext, idx))
+        where.append(pc.take(pa.array([f"{k}: {found[x].evidence}" for x in keys],
+                                      pa.string()), idx))
+    own = np.where(mask != 0, _score(mask), 0.0)
+    nets = _bot_networks(ip_col, verdicts["ip"])
+    if nets:
+        net_col = pc.replace_substring_regex(ip_col, r"\.[0-9]+$", "")
+        idx = pc.index_in(net_col, value_set=pa.array(list(nets), pa.string()))
+        on = np.asarray(idx.is_valid()) & (own < FLAG_AT)
+        mask |= np.where(on, RULE_BITS["bot_network"], 0)
+        reason = pc.take(pa.array([f"in {net}.0/24, {why}" for net, why in nets.items()]),
+                         idx)
+        texts.insert(0, pc.if_else(pa.array(on), pc.binary_join_element_wise(
+            "ip ", ip_col, ": ", reason, ""), pa.nulls(n, pa.string())))
+    real = np.asarray(pc.is_in(ip_col, value_set=pa.array(sorted(verified), pa.string())))
+    scores = np.where(real | (mask == 0), 0.0, _score(mask))
     flagged = scores >= FLAG_AT
-    clusters = _clusters(cols, flagged)
+    kinds = np.select(
+        [real, ~flagged, (mask & RULE_BITS["ddos_source"]) != 0,
+         (mask & RULE_BITS["fake_crawler"]) != 0, (mask & _bits(BOOKING_KINDS)) != 0],
+        ["crawler", "human", "ddos", "fake_crawler", "scalper"], "bot")
+    uniq, inverse = np.unique(mask, return_inverse=True)
+    rule_lists = pa.array([[r for r, bit in RULE_BITS.items() if m & bit] for m in uniq.tolist()],
+                          pa.list_(pa.string()))
+    reasons = _join_texts(texts, n)
     table = pa.table({
         **{k: rows.column(k) for k in KEYS}, "requests": rows.column("requests"),
         "first_seen": _ts(rows.column("first_t")), "last_seen": _ts(rows.column("last_t")),
         "score": pa.array(np.round(scores, 4)), "flagged": pa.array(flagged),
-        "kind": pa.array(kinds, pa.string()), "rules": pa.array(rules_out,
-                                                                 pa.list_(pa.string())),
-        "reasons": pa.array(reasons_out, pa.string()), "cluster": pa.array(clusters,
-                                                                          pa.string()),
+        "kind": pa.array(kinds.astype(object), pa.string()),
+        "rules": pc.take(rule_lists, pa.array(inverse.ravel())),
+        "reasons": pc.fill_null(reasons, ""),
+        "evidence": _join_texts(where, n),
+        "cluster": pa.array(_clusters(rows, flagged), pa.string()),
     }, schema=CLIENTS_SCHEMA)
-    order = np.lexsort((np.array(cols["ip"], dtype=object).astype(str), -scores))
-    return table.take(pa.array(order))
+    order = pc.sort_indices(table, [("score", "descending"), ("ip", "ascending"),
+                                    ("account", "ascending")])
+    return table.take(order)
 
 
-def _net(ip: str) -> str:
-    return ip.rsplit(".", 1)[0] if ip.count(".") == 3 else ""
+def _join_texts(texts: list[pa.Array], n: int) -> pa.Array:
+    """Each row's non-empty texts joined by '; ' (binary_join_element_wise's own null skipping
+    drops rows that are null throughout, in pyarrow 26)."""
+    if not texts:
+        return pa.array([""] * n, pa.string())
+    joined = pc.binary_join_element_wise(*[pc.fill_null(t, "") for t in texts], "\x1f")
+    return pc.utf8_trim(pc.replace_substring_regex(joined, "\x1f+", "; "), "; ")
 
 
-def _bot_networks(ips: list[str], verdicts: dict[str, Verdict]) -> dict[str, str]:
+BOOKING_KINDS = ("fast_reaction", "fast_once", "every_release", "skips_page", "proxy_pool")
+
+
+def _bits(names) -> int:
+    return sum(RULE_BITS[n] for n in names)
+
+
+def _score(mask: np.ndarray) -> np.ndarray:
+    """1 - Π(1 - weight) over the rules set in each mask."""
+    total = np.zeros(len(mask))
+    for name, bit in RULE_BITS.items():
+        total += np.where(mask & bit, _LOG_KEEP[name], 0.0)
+    return 1.0 - np.exp(total)
+
+
+def _bot_networks(ips: pa.Array, verdicts: dict[str, Verdict]) -> dict[str, str]:
     """/24 networks where most addresses seen are flagged bots (a proxy block): the reason."""
-    seen: dict[str, set[str]] = {}
-    for ip in set(ips):
-        seen.setdefault(_net(ip), set()).add(ip)
+    distinct = pc.unique(ips)
+    nets = pc.replace_substring_regex(distinct, r"\.[0-9]+$", "")
+    bad = np.array([ip in verdicts and verdicts[ip].score >= FLAG_AT
+                    for ip in distinct.to_pylist()], dtype=bool)
+    four = np.asarray(pc.equal(pc.count_substring(distinct, "."), 3))
+    table = pa.table({"net": nets, "bad": bad, "four": four}).filter(pa.array(four))
+    grouped = table.group_by("net").aggregate([("bad", "sum"), ("bad", "count")])
     out = {}
-    for net, members in seen.items():
-        bad = sum(1 for ip in members if ip in verdicts and verdicts[ip].score >= FLAG_AT)
-        if net and bad >= 5 and bad >= 0.5 * len(members):
-            out[net] = (f"in {net}.0/24, where {bad} of the {len(members)} addresses seen "
-                        f"are flagged bots")
+    for net, n_bad, n_all in zip(*(grouped.column(c).to_pylist()
+                                   for c in ("net", "bad_sum", "bad_count")), strict=True):
+        if n_bad >= 5 and n_bad >= 0.5 * n_all:
+            out[net] = f"where {n_bad} of the {n_all} addresses seen are flagged bots"
     return out
 
 
-def _clusters(cols: dict[str, list], flagged: np.ndarray) -> list[str]:
+def _clusters(rows: pa.Table, flagged: np.ndarray) -> list[str]:
     """Flagged rows that share an address, account, session or device: one cluster each,
-    named after its smallest member value."""
-    parent: dict[str, str] = {}
+    named after its smallest member value (connected components in igraph)."""
+    import igraph
 
-    def find(a: str) -> str:
-        while parent.setdefault(a, a) != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    members: list[list[str]] = []
-    for i in np.flatnonzero(flagged).tolist():
-        values = [f"{k}:{cols[k][i]}" for k in KEYS if cols[k][i]]
-        members.append(values)
-        for v in values[1:]:
-            ra, rb = find(values[0]), find(v)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    out = [""] * len(flagged)
-    for i, values in zip(np.flatnonzero(flagged).tolist(), members, strict=True):
-        out[i] = find(values[0])
-    return out
+    idx = np.flatnonzero(flagged)
+    out = np.array([""] * rows.num_rows, dtype=object)
+    if not len(idx):
+        return out.tolist()
+    names: list[str] = []
+    node_cols = []
+    for k in KEYS:
+        col = pc.take(rows.column(k), pa.array(idx))
+        enc = pc.dictionary_encode(col).combine_chunks()
+        values = enc.dictionary.to_pylist()
+        codes = np.asarray(enc.indices) + len(names)
+        empty = np.array([v == "" for v in values], dtype=bool)
+        node_cols.append(np.where(empty[np.asarray(enc.indices)], -1, codes))
+        names.extend(f"{k}:{v}" for v in values)
+    nodes = np.stack(node_cols, axis=1)
+    first = nodes[:, 0]
+    edges = [np.stack([first, nodes[:, j]], axis=1)[nodes[:, j] >= 0] for j in range(1, 4)]
+    graph = igraph.Graph(n=len(names), edges=np.concatenate(edges).tolist())
+    member = np.array(graph.connected_components().membership)
+    order = np.argsort(np.array(names, dtype=object), kind="stable")
+    smallest = {}
+    for node in order.tolist():
+        smallest.setdefault(member[node], names[node])
+    out[idx] = [smallest[member[v]] for v in first.tolist()]
+    return out.tolist()
 
 
 def _ts(col: pa.ChunkedArray) -> pa.Array:
@@ -258,5 +313,5 @@ def _hhmm(t: float) -> str:
 
 
 def _duck_type(t: pa.DataType) -> str:
-    return {pa.int16(): "SMALLINT", pa.int64(): "BIGINT", pa.float64(): "DOUBLE",
-            pa.float32(): "FLOAT"}.get(t, "VARCHAR")
+    return {pa.int16(): "SMALLINT", pa.int32(): "INTEGER", pa.int64(): "BIGINT",
+            pa.float64(): "DOUBLE", pa.float32(): "FLOAT", pa.bool_(): "BOOLEAN"}.get(t, "VARCHAR")

@@ -40,12 +40,15 @@ class Verdict:
     score: float
     rules: list[str]
     reasons: list[str]
+    evidence: str = ""       # file:line of the first fast booking, else of the first request
 
 
 def score_entities(kind: str, feats: pa.Table, opt: FeatureOptions,
                    fake_crawlers: dict[str, str], verified: set[str],
-                   ddos_sources: dict[str, str]) -> dict[str, Verdict]:
-    """Verdicts for the clients of one kind (ip, account, session, device) with any rule."""
+                   ddos_sources: dict[str, str], agents: list[str],
+                   files: list[str]) -> dict[str, Verdict]:
+    """Verdicts for the clients of one kind (ip, account, session, device) with any rule;
+    `agents` are the user agents `ua_id` points into, `files` the names `file` does."""
     c = {name: _numpy(feats.column(name)) for name in feats.column_names}
     n = c["n"].astype(float)
     out: dict[str, Verdict] = {}
@@ -86,7 +89,7 @@ def score_entities(kind: str, feats: pa.Table, opt: FeatureOptions,
                             ("outdated_agent", "ua_outdated", "a long-outdated browser")):
         fire(rule, c[col] >= 0.5 * n,
              lambda i, col=col, what=what: f"{c[col][i]} of {int(n[i])} requests from {what} "
-                                           f"({c['top_ua'][i][:60] or 'no agent'})")
+                                           f"({_agent(agents, c['odd_ua'][i])})")
     fire("burst", c["bucket_peak"] > opt.bucket_capacity,
          lambda i: f"overflowed a leaky bucket (capacity {opt.bucket_capacity:.0f}, one token "
                    f"per {opt.bucket_leak_s} s): level {c['bucket_peak'][i]:.0f}")
@@ -105,7 +108,13 @@ def score_entities(kind: str, feats: pa.Table, opt: FeatureOptions,
     for rule, hits in fired.items():
         for i, text in hits:
             key = keys[i]
-            v = out.setdefault(key, Verdict(0.0, [], []))
+            v = out.get(key)
+            if v is None:
+                fast = c["fast_line"][i]
+                where = ((c["fast_file"][i], fast, "first fast booking") if fast > 0 else
+                         (c["first_file"][i], c["first_line"][i], "first request"))
+                v = out[key] = Verdict(0.0, [], [], f"{files[int(where[0])]}:{int(where[1])} "
+                                                    f"({where[2]})")
             v.rules.append(rule)
             v.reasons.append(text)
     for key, v in out.items():
@@ -114,6 +123,14 @@ def score_entities(kind: str, feats: pa.Table, opt: FeatureOptions,
             continue
         v.score = float(1 - np.prod([1 - RULES[r].weight for r in v.rules]))
     return out
+
+
+def _agent(agents: list[str], ua_id) -> str:
+    try:
+        text = agents[int(ua_id)]
+    except (TypeError, ValueError, IndexError):
+        return "no agent"
+    return text[:60] or "no agent"
 
 
 def _numpy(col: pa.ChunkedArray) -> np.ndarray:
