@@ -20,6 +20,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -50,6 +51,9 @@ class CrawlerRanges:
         self.operators: dict[str, dict] = doc["operators"]
         self.networks = {op: [ipaddress.ip_network(p, strict=False) for p in spec["prefixes"]]
                          for op, spec in self.operators.items()}
+        # Each operator's ranges as sorted (first, last) integers, for a binary search.
+        self._spans = {op: sorted((int(n.network_address), int(n.broadcast_address))
+                                  for n in nets) for op, nets in self.networks.items()}
         self.dns: dict[str, str] = {}
         if dns is not None:
             for line in Path(dns).read_text(encoding="utf-8").splitlines():
@@ -70,10 +74,12 @@ class CrawlerRanges:
         if host is not None:
             return host.endswith(DNS_SUFFIXES.get(operator, ()))
         try:
-            addr = ipaddress.ip_address(ip)
+            addr = int(ipaddress.ip_address(ip))
         except ValueError:
             return False
-        return any(addr in net for net in self.networks.get(operator, ()))
+        spans = self._spans.get(operator, [])
+        i = bisect_right(spans, (addr, float("inf"))) - 1
+        return i >= 0 and spans[i][0] <= addr <= spans[i][1]
 
     def list_dates(self) -> dict[str, str]:
         return {op: spec["list_date"] for op, spec in self.operators.items()}

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 import duckdb
 import numpy as np
 
+from jingwang.traffic.features import UA_KINDS, Compactor
+
 BIN_S = 10.0
 
 
@@ -62,12 +64,12 @@ class Attack:
 
 
 def find_attacks(duck: duckdb.DuckDBPyConnection, releases: np.ndarray,
-                 opt: DdosOptions | None = None) -> list[Attack]:
-    """Attacks in table `lines` (`features.COMPACT_SCHEMA`)."""
+                 names: Compactor, opt: DdosOptions | None = None) -> list[Attack]:
+    """Attacks in the view `lines` (`features.COMPACT_SCHEMA`; `names` holds its strings)."""
     opt = opt or DdosOptions()
     rows = duck.execute(f"""
         SELECT floor(t / {BIN_S}) AS b, count(*) AS c,
-               count_if(is_book OR regexp_matches(path, '(?i)query|slot')) AS c_book
+               count_if(is_book OR is_api) AS c_book
         FROM lines GROUP BY 1 ORDER BY 1""").fetchnumpy()
     if len(rows["b"]) == 0:
         return []
@@ -78,6 +80,7 @@ def find_attacks(duck: duckdb.DuckDBPyConnection, releases: np.ndarray,
     booking = np.zeros(span)
     booking[rows["b"].astype(np.int64) - b0] = rows["c_book"]
     hour = int(opt.baseline_s / BIN_S)
+    _totals(duck)
     base = _trailing_median(counts, hour)
     hot = (counts >= opt.factor * np.maximum(base, 1.0)) & (counts - base >= opt.min_excess)
     attacks = []
@@ -89,46 +92,56 @@ def find_attacks(duck: duckdb.DuckDBPyConnection, releases: np.ndarray,
         if len(near) and booking[lo:hi + 1].sum() >= 0.5 * counts[lo:hi + 1].sum():
             continue                                     # a release rush, not a flood
         attack = _describe(duck, start, end, float(np.median(base[lo:hi + 1])),
-                           float(counts[lo:hi + 1].max()), opt)
+                           float(counts[lo:hi + 1].max()), opt, names)
         if len(attack.sources) >= opt.min_sources:
             attacks.append(attack)
     return attacks
 
 
 def _describe(duck: duckdb.DuckDBPyConnection, start: float, end: float, base: float,
-              peak: float, opt: DdosOptions) -> Attack:
+              peak: float, opt: DdosOptions, names: Compactor) -> Attack:
     inside = f"t >= {start} AND t < {end}"
     stats = duck.execute(f"""
         SELECT count(*), count_if(status >= 500 OR status = 499 OR status = 429)
         FROM lines WHERE {inside}""").fetchone()
     paths = [r[0] for r in duck.execute(f"""
-        WITH p AS (
-            SELECT path, count_if({inside}) AS a, count_if(NOT ({inside})) AS o FROM lines
-            GROUP BY path),
-        tot AS (SELECT sum(a) AS ta, greatest(sum(o), 1) AS tb FROM p)
+        WITH w AS (SELECT path, count(*) AS a FROM lines WHERE {inside} GROUP BY path),
+        p AS (SELECT w.path, w.a, pt.n - w.a AS o FROM w JOIN path_totals pt USING (path)),
+        tot AS (SELECT sum(a) AS ta, greatest((SELECT sum(n) FROM path_totals) - sum(a), 1)
+                       AS tb FROM p)
         SELECT path FROM p, tot
         WHERE a >= 20 AND a / ta >= {opt.path_lift} * (o + 1) / tb
         ORDER BY a DESC""").fetchall()]
-    duck.execute("CREATE OR REPLACE TEMP TABLE targeted (path VARCHAR)")
+    duck.execute("CREATE OR REPLACE TEMP TABLE targeted (path INTEGER)")
     if paths:
-        duck.execute("INSERT INTO targeted SELECT unnest(?::VARCHAR[])", [paths])
+        duck.execute("INSERT INTO targeted SELECT unnest(?::INTEGER[])", [paths])
     busting = duck.execute(f"""
-        WITH q AS (SELECT path || '?' || query AS u, count(*) AS c FROM lines
+        WITH q AS (SELECT path, query, count(*) AS c FROM lines
                    WHERE {inside} AND query <> '' AND path IN (SELECT path FROM targeted)
-                   GROUP BY 1)
+                   GROUP BY 1, 2)
         SELECT coalesce(sum(CASE WHEN c = 1 THEN 1 ELSE 0 END), 0) FROM q""").fetchone()[0]
     around = f"t >= {start - opt.margin_s} AND t < {end + opt.margin_s}"
     sources = [r[0] for r in duck.execute(f"""
-        SELECT ip FROM lines GROUP BY ip
-        HAVING count_if({around}) >= 1
-           AND count_if({around}) >= {opt.source_share} * count(*)
-           AND count_if({around} AND path IN (SELECT path FROM targeted))
-               >= 0.5 * count_if({around})
-           AND count_if(is_static) = 0 AND count_if(ua_kind = 'crawler') = 0
-        ORDER BY ip""").fetchall()] if paths else []
+        WITH w AS (
+            SELECT ip, count(*) AS a, count_if(path IN (SELECT path FROM targeted)) AS hit
+            FROM lines WHERE {around} GROUP BY ip)
+        SELECT ip FROM w JOIN ip_totals it USING (ip)
+        WHERE w.a >= {opt.source_share} * it.n AND w.hit >= 0.5 * w.a
+          AND it.n_static = 0 AND it.n_crawler = 0""").fetchall()] if paths else []
     n = int(stats[0])
     return Attack(start, end, peak / BIN_S, base / BIN_S, n, int(stats[1]) / max(n, 1),
-                  int(busting) / max(n, 1), paths, sources)
+                  int(busting) / max(n, 1), names.names("path", paths),
+                  sorted(names.names("ip", sources)))
+
+
+def _totals(duck: duckdb.DuckDBPyConnection) -> None:
+    """Per path and per address counts over the whole log, once for every window."""
+    duck.execute("CREATE OR REPLACE TEMP TABLE path_totals AS "
+                 "SELECT path, count(*) AS n FROM lines GROUP BY path")
+    duck.execute(f"""CREATE OR REPLACE TEMP TABLE ip_totals AS
+        SELECT ip, count(*) AS n, count_if(is_static) AS n_static,
+               count_if(ua_kind = {UA_KINDS.index("crawler")}) AS n_crawler
+        FROM lines GROUP BY ip""")
 
 
 def _trailing_median(counts: np.ndarray, width: int) -> np.ndarray:

@@ -5,7 +5,7 @@ columns detection needs (`COMPACT_SCHEMA`), in Arrow, before DuckDB sees them: w
 was (a booking, a page view, a static file — regexes run once per distinct path), which agent
 sent it (`ua_id` into `Compactor.agents`, its class from `agents.AgentBook`, once per distinct
 agent) and, for a booking, the latest slot release before it (`rel`; with no schedule the
-releases are inferred after reading and `set_releases` fills it in).
+releases are inferred after reading and `with_releases` fills it in).
 
 `entity_features(duck, key)` then sums each client up in SQL — bookings and how fast they came
 after releases, bookings with no page view before them, addresses and /24 networks per account,
@@ -31,12 +31,18 @@ STATIC_PATTERN = (r"(?i)\.(css|js|png|jpe?g|gif|ico|svg|webp|woff2?|ttf|eot|map|
                   r"|^/static/")
 API_PATTERN = r"(?i)^/api/|\.(json|do|action)$"
 KEYS = ("ip", "account", "session", "device")
+# Strings become numbers here (an index into `Compactor.values[...]`, 0 for an empty value), so
+# DuckDB sorts, joins and groups integers: ip, net (the address's /24), path, account, session,
+# device and ua (the user agent; `ua_kind` its class).  The query string stays text.
+CODED = ("ip", "net", "path", "account", "session", "device", "ua")
+UA_KINDS = ("browser", "scripting", "headless", "outdated", "impossible", "crawler")
 COMPACT_SCHEMA = pa.schema([
-    ("file", pa.int16()), ("line", pa.int64()), ("ip", pa.string()), ("t", pa.float64()),
-    ("path", pa.string()), ("query", pa.string()), ("status", pa.int16()),
-    ("account", pa.string()), ("session", pa.string()), ("device", pa.string()),
-    ("ua_id", pa.int32()), ("ua_kind", pa.string()), ("is_book", pa.bool_()),
-    ("is_static", pa.bool_()), ("is_page", pa.bool_()), ("rel", pa.float64()),
+    ("file", pa.int16()), ("line", pa.int64()), ("ip", pa.int32()), ("net", pa.int32()),
+    ("t", pa.float64()), ("path", pa.int32()), ("query", pa.string()), ("status", pa.int16()),
+    ("account", pa.int32()), ("session", pa.int32()), ("device", pa.int32()),
+    ("ua", pa.int32()), ("ua_kind", pa.int8()), ("is_book", pa.bool_()),
+    ("is_static", pa.bool_()), ("is_page", pa.bool_()), ("is_api", pa.bool_()),
+    ("rel", pa.float64()),
 ])
 
 
@@ -54,49 +60,75 @@ class FeatureOptions:
 
 
 class Compactor:
-    """Parsed batches → `COMPACT_SCHEMA`; remembers every distinct agent and booking time."""
+    """Parsed batches → `COMPACT_SCHEMA`; keeps the strings behind every code (`values`), the
+    class of every agent (`classes`) and, with no schedule, the bookings' times."""
 
     def __init__(self, book: AgentBook, opt: FeatureOptions,
                  releases: np.ndarray | None) -> None:
         self.book, self.opt, self.releases = book, opt, releases
-        self.agents: list[str] = []
-        self.classes: list[Agent] = []
-        self._ids: dict[str, int] = {}
+        self.values: dict[str, list[str]] = {k: [""] for k in CODED}
+        self._codes: dict[str, dict[str, int]] = {k: {"": 0} for k in CODED}
+        self.classes: list[Agent] = [book.classify("")]
+        self.path_flags: list[tuple[bool, bool, bool]] = [(False, False, False)]
         self.book_times: list[np.ndarray] = []
 
+    def _encode(self, kind: str, column: pa.Array) -> pa.Array:
+        """Codes of a column (new values get the next codes)."""
+        enc = pc.dictionary_encode(column)
+        codes, values = self._codes[kind], self.values[kind]
+        ids, new = [], []
+        for text in enc.dictionary.to_pylist():
+            code = codes.get(text)
+            if code is None:
+                code = codes[text] = len(values)
+                values.append(text)
+                new.append(text)
+            ids.append(code)
+        if new:
+            self._new(kind, new)
+        return pc.take(pa.array(ids, pa.int32()), enc.indices)
+
+    def _new(self, kind: str, texts: list[str]) -> None:
+        if kind == "ua":
+            self.classes.extend(self.book.classify(text) for text in texts)
+        elif kind == "path":
+            o, words = self.opt, pa.array(texts, pa.string())
+            self.path_flags.extend(zip(
+                *(pc.match_substring_regex(words, p).to_pylist()
+                  for p in (o.book_pattern, o.static_pattern, o.api_pattern)), strict=True))
+
     def compact(self, batch: pa.RecordBatch) -> pa.Table:
-        ua = pc.dictionary_encode(batch.column("ua"))
-        ids = []
-        for text in ua.dictionary.to_pylist():
-            if text not in self._ids:
-                self._ids[text] = len(self.agents)
-                self.agents.append(text)
-                self.classes.append(self.book.classify(text))
-            ids.append(self._ids[text])
-        ua_id = pc.take(pa.array(ids, pa.int32()), ua.indices)
-        ua_kind = pc.take(pa.array([self.classes[i].kind for i in ids], pa.string()),
-                          ua.indices)
-        path = pc.dictionary_encode(batch.column("path"))
-        words = path.dictionary
-        book_path = pc.take(pc.match_substring_regex(words, self.opt.book_pattern),
-                            path.indices)
-        static = pc.take(pc.match_substring_regex(words, self.opt.static_pattern),
-                         path.indices)
-        api = pc.take(pc.match_substring_regex(words, self.opt.api_pattern), path.indices)
-        method = batch.column("method")
-        is_book = pc.and_(pc.equal(method, "POST"), book_path)
-        is_page = pc.and_(pc.and_(pc.equal(method, "GET"), pc.invert(static)), pc.invert(api))
+        cols: dict[str, pa.Array] = {}
+        for kind in ("ip", "account", "session", "device"):
+            cols[kind] = self._encode(kind, batch.column(kind))
+        ip_text = batch.column("ip")
+        cols["net"] = self._encode("net", pc.replace_substring_regex(ip_text, r"\.[0-9]+$", ""))
+        cols["ua"] = self._encode("ua", batch.column("ua"))
+        cols["ua_kind"] = pc.take(pa.array(
+            [UA_KINDS.index(c.kind) for c in self.classes], pa.int8()), cols["ua"])
+        cols["path"] = self._encode("path", batch.column("path"))
+        flags = np.array(self.path_flags, dtype=bool)
+        codes = np.asarray(cols["path"])
+        book_path, static, api = flags[codes, 0], flags[codes, 1], flags[codes, 2]
+        method = np.asarray(batch.column("method").to_numpy(zero_copy_only=False))
+        post, get = method == "POST", method == "GET"
+        is_book = post & book_path
+        cols["is_book"] = pa.array(is_book)
+        cols["is_static"] = pa.array(static)
+        cols["is_page"] = pa.array(get & ~static & ~api)
+        cols["is_api"] = pa.array(api)
         t = batch.column("t").to_numpy(zero_copy_only=False)
-        booking = np.asarray(is_book)
         if self.releases is None:
-            self.book_times.append(t[booking])
-            rel = pa.nulls(len(t), pa.float64())
+            self.book_times.append(t[is_book])
+            cols["rel"] = pa.nulls(len(t), pa.float64())
         else:
-            rel = pa.array(_latest(self.releases, t), mask=~booking)
-        cols = {"ua_id": ua_id, "ua_kind": ua_kind, "is_book": is_book, "is_static": static,
-                "is_page": is_page, "rel": rel}
+            cols["rel"] = pa.array(_latest(self.releases, t), mask=~is_book)
         return pa.table({f.name: cols[f.name] if f.name in cols else batch.column(f.name)
                          for f in COMPACT_SCHEMA}, schema=COMPACT_SCHEMA)
+
+    def names(self, kind: str, codes) -> list[str]:
+        values = self.values[kind]
+        return [values[int(c)] for c in codes]
 
 
 def _latest(releases: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -107,16 +139,12 @@ def _latest(releases: np.ndarray, t: np.ndarray) -> np.ndarray:
     return np.where(i >= 0, releases[np.maximum(i, 0)], np.nan)
 
 
-def set_releases(duck: duckdb.DuckDBPyConnection, releases: np.ndarray) -> None:
-    """Fill in each booking's latest release, once the releases are known (inferred)."""
-    duck.execute("CREATE OR REPLACE TEMP TABLE rel (r DOUBLE)")
-    if len(releases):
-        duck.execute("INSERT INTO rel SELECT unnest(?::DOUBLE[])", [releases.tolist()])
-    duck.execute("""
-        UPDATE lines SET rel = m.r FROM (
-            SELECT b.file, b.line, r.r FROM (SELECT file, line, t FROM lines WHERE is_book) b
-            ASOF JOIN rel r ON b.t >= r.r) m
-        WHERE lines.file = m.file AND lines.line = m.line""")
+def with_releases(table: pa.Table, releases: np.ndarray) -> pa.Table:
+    """`table` with each booking's latest release (`rel`) from `releases`."""
+    t = table.column("t").to_numpy()
+    booking = table.column("is_book").to_numpy(zero_copy_only=False)
+    rel = pa.array(_latest(releases, t), mask=~booking)
+    return table.set_column(table.schema.get_field_index("rel"), "rel", rel)
 
 
 def entity_features(duck: duckdb.DuckDBPyConnection, key: str, opt: FeatureOptions) -> pa.Table:
@@ -126,15 +154,16 @@ def entity_features(duck: duckdb.DuckDBPyConnection, key: str, opt: FeatureOptio
     f, near, win, leak = opt.fast_s, opt.near_s, opt.window_s, opt.bucket_leak_s
     spread = ("count(DISTINCT ip) AS n_ip, count(DISTINCT net) AS n_net,"
               if key != "ip" else "1 AS n_ip, 1 AS n_net,")
-    net = ("(SELECT DISTINCT ip, regexp_extract(ip, '^(\\d+\\.\\d+\\.\\d+)\\.', 1) AS net "
-           "FROM lines)" if key != "ip" else "(SELECT NULL AS ip, NULL AS net)")
+    crawler, browser = UA_KINDS.index("crawler"), UA_KINDS.index("browser")
+    kinds = ", ".join(f"count_if(ua_kind = {UA_KINDS.index(k)}) AS ua_{k}"
+                      for k in ("scripting", "headless", "outdated", "impossible"))
     return duck.execute(f"""
         WITH ns AS (
             SELECT {key} AS key, t, file, line, is_book, is_page, t - rel AS rel_t, rel,
                    t - lag(t) OVER w AS gap,
                    max(CASE WHEN is_page THEN t END) OVER (
                        w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS last_page
-            FROM lines WHERE {key} <> '' AND NOT is_static
+            FROM lines WHERE {key} <> 0 AND NOT is_static
             WINDOW w AS (PARTITION BY {key} ORDER BY t)),
         bucket AS (
             SELECT *, sum(coalesce(1 - gap / {leak}, 0)) OVER w AS s
@@ -160,19 +189,14 @@ def entity_features(duck: duckdb.DuckDBPyConnection, key: str, opt: FeatureOptio
             GROUP BY key),
         totals AS (
             SELECT {key} AS key, count(*) AS n, count_if(is_static) AS n_static,
-                   count(DISTINCT ua_id) AS n_ua,
-                   max(CASE WHEN ua_kind <> 'browser' THEN ua_id END) AS odd_ua, {spread}
-                   count(DISTINCT nullif(account, '')) AS n_account,
-                   count(DISTINCT nullif(device, '')) AS n_device,
-                   count_if(ua_kind = 'scripting') AS ua_scripting,
-                   count_if(ua_kind = 'headless') AS ua_headless,
-                   count_if(ua_kind = 'outdated') AS ua_outdated,
-                   count_if(ua_kind = 'impossible') AS ua_impossible,
-                   count_if(ua_kind = 'crawler') AS ua_crawler,
+                   count(DISTINCT ua) AS n_ua,
+                   max(CASE WHEN ua_kind <> {browser} THEN ua END) AS odd_ua, {spread}
+                   count(DISTINCT nullif(account, 0)) AS n_account,
+                   count(DISTINCT nullif(device, 0)) AS n_device, {kinds},
+                   count_if(ua_kind = {crawler}) AS ua_crawler,
                    count_if(status >= 400) AS n_errors, min(t) AS first_t, max(t) AS last_t,
                    arg_min(file, t) AS first_file, arg_min(line, t) AS first_line
-            FROM lines LEFT JOIN {net} nets USING (ip)
-            WHERE {key} <> '' GROUP BY {key})
+            FROM lines WHERE {key} <> 0 GROUP BY {key})
         SELECT totals.*, coalesce(n_book, 0) AS n_book, coalesce(n_page, 0) AS n_page,
                coalesce(books_fast, 0) AS books_fast, coalesce(books_near, 0) AS books_near,
                coalesce(books_rush, 0) AS books_rush,

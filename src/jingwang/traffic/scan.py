@@ -29,16 +29,18 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from jingwang.traffic.agents import AgentBook, CrawlerRanges
 from jingwang.traffic.ddos import Attack, DdosOptions, find_attacks
 from jingwang.traffic.features import (
     COMPACT_SCHEMA,
     KEYS,
+    UA_KINDS,
     Compactor,
     FeatureOptions,
     entity_features,
-    set_releases,
+    with_releases,
 )
 from jingwang.traffic.logformat import LogFormat
 from jingwang.traffic.read import IdSpec, LogReader, ParseReport
@@ -63,6 +65,7 @@ class ScanOptions:
     ddos: DdosOptions = field(default_factory=DdosOptions)
     memory_limit: str = "4GB"
     threads: int | None = None
+    spill_rows: int = 4_000_000      # compacted lines kept in memory; past it, Parquet parts
 
 
 @dataclass
@@ -101,13 +104,10 @@ def scan_logs(paths: Iterable[str | Path], fmt: LogFormat | None = None,
         duck = duckdb.connect(config={"memory_limit": opt.memory_limit,
                                       "temp_directory": scratch,
                                       **({"threads": opt.threads} if opt.threads else {})})
-        duck.execute("CREATE TABLE lines (" + ", ".join(
-            f"{f.name} {_duck_type(f.type)}" for f in COMPACT_SCHEMA) + ")")
+        store = _LineStore(Path(scratch), opt.spill_rows)
         reader = LogReader(fmt, ids)
         for batch in reader.batches(paths):
-            duck.register("batch_view", compactor.compact(batch))
-            duck.execute("INSERT INTO lines SELECT * FROM batch_view")
-            duck.unregister("batch_view")
+            store.add(compactor.compact(batch))
             if progress:
                 progress("read", batch.num_rows)
         done("read")
@@ -116,29 +116,80 @@ def scan_logs(paths: Iterable[str | Path], fmt: LogFormat | None = None,
             times = (np.concatenate(compactor.book_times) if compactor.book_times
                      else np.array([]))
             schedule = infer_releases(times)
-            set_releases(duck, schedule)
+            store.set_releases(schedule)
+        store.register(duck)
         done("releases")
         fake, verified = _crawler_claims(duck, compactor)
         done("agents")
-        present = [k for k in KEYS if k == "ip" or duck.execute(
-            f"SELECT count(*) FROM lines WHERE {k} <> ''").fetchone()[0]]
-        feats = {k: entity_features(duck, k, opt.features) for k in present}
+        present = [k for k in KEYS if k == "ip" or len(compactor.values[k]) > 1]
+        feats = {k: _named(entity_features(duck, k, opt.features), compactor, k)
+                 for k in present}
         done("features")
-        attacks = find_attacks(duck, schedule, opt.ddos)
+        attacks = find_attacks(duck, schedule, compactor, opt.ddos)
         sources = {ip: f"a source of the flood at {_hhmm(a.start)}–{_hhmm(a.end)} "
                        f"({len(a.sources):,} addresses; {', '.join(a.paths[:3])})"
                    for a in attacks for ip in a.sources}
         done("ddos")
         verdicts = {k: score_entities(k, feats[k], opt.features, fake, verified, sources,
-                                      compactor.agents, reader.report.files)
+                                      compactor.values["ua"], reader.report.files)
                     for k in present}
         rows = duck.execute("""
             SELECT ip, account, session, device, count(*) AS requests, min(t) AS first_t,
                    max(t) AS last_t FROM lines GROUP BY ALL""").to_arrow_table()
         duck.close()
+    for k in KEYS:
+        rows = rows.set_column(rows.schema.get_field_index(k), k, pc.take(
+            pa.array(compactor.values[k], pa.string()), rows.column(k)))
     clients = _clients(rows, verdicts, verified, present)
     done("verdicts")
     return Scan(clients, attacks, reader.report, schedule, inferred, timings)
+
+
+def _named(feats: pa.Table, compactor: Compactor, kind: str) -> pa.Table:
+    """Features keyed by the client's text, not its code."""
+    keys = pc.take(pa.array(compactor.values[kind], pa.string()), feats.column("key"))
+    return feats.set_column(feats.schema.get_field_index("key"), "key", keys)
+
+
+class _LineStore:
+    """The compacted lines: Arrow tables in memory, spilled to Parquet parts in the scratch
+    folder past `spill_rows`, so memory stays bounded; DuckDB reads both as the view `lines`."""
+
+    def __init__(self, scratch: Path, spill_rows: int) -> None:
+        self.scratch, self.spill_rows = scratch, spill_rows
+        self.memory: list[pa.Table] = []
+        self.rows = 0
+        self.parts: list[Path] = []
+
+    def add(self, table: pa.Table) -> None:
+        self.memory.append(table)
+        self.rows += table.num_rows
+        if self.rows >= self.spill_rows:
+            self._spill()
+
+    def _spill(self) -> None:
+        part = self.scratch / f"lines-{len(self.parts):05d}.parquet"
+        pq.write_table(pa.concat_tables(self.memory), part, compression="zstd")
+        self.parts.append(part)
+        self.memory, self.rows = [], 0
+
+    def set_releases(self, releases: np.ndarray) -> None:
+        """Each booking's latest release, once the releases are inferred."""
+        self.memory = [with_releases(t, releases) for t in self.memory]
+        for part in self.parts:
+            pq.write_table(with_releases(pq.read_table(part), releases), part,
+                           compression="zstd")
+
+    def register(self, duck: duckdb.DuckDBPyConnection) -> None:
+        memory = (pa.concat_tables(self.memory) if self.memory
+                  else COMPACT_SCHEMA.empty_table())
+        duck.register("lines_memory", memory)
+        if self.parts:
+            files = ", ".join(f"'{p}'" for p in self.parts)
+            duck.execute(f"CREATE VIEW lines AS SELECT * FROM read_parquet([{files}]) "
+                         "UNION ALL SELECT * FROM lines_memory")
+        else:
+            duck.execute("CREATE VIEW lines AS SELECT * FROM lines_memory")
 
 
 def _crawler_claims(duck: duckdb.DuckDBPyConnection, compactor: Compactor
@@ -146,9 +197,9 @@ def _crawler_claims(duck: duckdb.DuckDBPyConnection, compactor: Compactor
     """Addresses that claim a search engine's crawler: the fakes (with the reason) and the
     verified ones."""
     ranges = compactor.book.ranges
-    pairs = duck.execute("SELECT DISTINCT ip, ua_id FROM lines WHERE ua_kind = 'crawler'"
-                         ).fetchall()
-    claims = {(ip, compactor.classes[ua_id].operator) for ip, ua_id in pairs}
+    pairs = duck.execute("SELECT DISTINCT ip, ua FROM lines WHERE ua_kind = "
+                         f"{UA_KINDS.index('crawler')}").fetchall()
+    claims = {(compactor.values["ip"][ip], compactor.classes[ua].operator) for ip, ua in pairs}
     fake: dict[str, str] = {}
     verified: set[str] = set()
     dates = ranges.list_dates()
@@ -231,12 +282,12 @@ def _clients(rows: pa.Table, verdicts: dict[str, dict[str, Verdict]], verified: 
 
 
 def _join_texts(texts: list[pa.Array], n: int) -> pa.Array:
-    """Each row's non-empty texts joined by '; ' (binary_join_element_wise's own null skipping
-    drops rows that are null throughout, in pyarrow 26)."""
+    """Each row's non-null texts joined by '; '.  An empty last text keeps every row (pyarrow
+    26's null skipping drops rows that are null throughout); its separator is trimmed off."""
     if not texts:
         return pa.array([""] * n, pa.string())
-    joined = pc.binary_join_element_wise(*[pc.fill_null(t, "") for t in texts], "\x1f")
-    return pc.utf8_trim(pc.replace_substring_regex(joined, "\x1f+", "; "), "; ")
+    joined = pc.binary_join_element_wise(*texts, pa.scalar(""), "; ", null_handling="skip")
+    return pc.utf8_rtrim(joined, "; ")
 
 
 BOOKING_KINDS = ("fast_reaction", "fast_once", "every_release", "skips_page", "proxy_pool")
@@ -310,8 +361,3 @@ def _ts(col: pa.ChunkedArray) -> pa.Array:
 
 def _hhmm(t: float) -> str:
     return time.strftime("%m-%d %H:%M", time.gmtime(t + 8 * 3600))
-
-
-def _duck_type(t: pa.DataType) -> str:
-    return {pa.int16(): "SMALLINT", pa.int32(): "INTEGER", pa.int64(): "BIGINT",
-            pa.float64(): "DOUBLE", pa.float32(): "FLOAT", pa.bool_(): "BOOLEAN"}.get(t, "VARCHAR")
