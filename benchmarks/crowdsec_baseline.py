@@ -55,6 +55,7 @@ import threading
 import time
 import urllib.request
 from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -218,7 +219,7 @@ def crowdsec_run(
     runtime = time.monotonic() - start
     if rc != 0:
         raise RuntimeError(f"crowdsec exited {rc}; see {workdir / 'crowdsec.log'}")
-    with sqlite3.connect(workdir / "data" / "crowdsec.db") as db:
+    with closing(sqlite3.connect(workdir / "data" / "crowdsec.db")) as db:
         rows = db.execute(
             "SELECT source_value, scenario FROM alerts WHERE source_scope = 'Ip'"
         ).fetchall()
