@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -122,13 +123,18 @@ def write_outputs(scan: Scan, out_dir: Path) -> list[Path]:
         w.writerow(["start", "end", "peak_rps", "baseline_rps", "requests", "sources",
                     "error_share", "cache_busting_share", "paths"])
         for a in scan.attacks:
-            w.writerow([a.start, a.end, round(a.peak_rps, 1), round(a.baseline_rps, 2),
+            w.writerow([_iso(a.start), _iso(a.end), round(a.peak_rps, 1),
+                        round(a.baseline_rps, 2),
                         a.requests, len(a.sources), round(a.error_share, 3),
                         round(a.cache_busting_share, 3), "|".join(a.paths)])
     blocked = block_list(clients)
     paths = write_block_lists(blocked, out_dir)
     return [out_dir / "clients.parquet", out_dir / "clients.csv", out_dir / "attacks.csv",
             *paths]
+
+
+def _iso(t: float) -> str:
+    return datetime.fromtimestamp(t, UTC).isoformat()
 
 
 def _print_scan(scan: Scan) -> None:
@@ -148,7 +154,12 @@ def _print_scan(scan: Scan) -> None:
                   sorted(kinds, key=lambda k: -k["counts"])))
     for a in scan.attacks:
         out.print(f"attack: {a.reason()}")
-    for row in flagged.slice(0, 5).to_pylist():
+    shown: dict[str, dict] = {}              # the highest-scoring client of each kind
+    for row in flagged.to_pylist():
+        shown.setdefault(row["kind"], row)
+    if shown:
+        out.print("the first client of each kind (all of them in clients.parquet):")
+    for row in shown.values():
         who = " ".join(x for x in (row["ip"], row["account"] and f"account {row['account']}")
                        if x)
         text = row["reasons"] if len(row["reasons"]) <= 200 else row["reasons"][:199] + "…"

@@ -56,7 +56,7 @@ def test_real_googlebot_is_never_flagged_and_the_fake_one_is(scan):
     assert all(not r["flagged"] and r["kind"] == "crawler" and r["score"] == 0 for r in real)
     fake = _rows(scan, ip=handlog.FAKE_BOT)
     assert all(r["flagged"] and r["kind"] == "fake_crawler" for r in fake)
-    assert "outside google's published ranges" in fake[0]["reasons"]
+    assert "google's crawler from an address outside its known crawler ranges" in fake[0]["reasons"]
     blocked = {b.ip for b in block_list(scan.clients)}
     assert handlog.FAKE_BOT in blocked and handlog.REAL_BOT not in blocked
     assert not blocked & set(handlog.HUMANS)

@@ -208,7 +208,7 @@ def _crawler_claims(duck: duckdb.DuckDBPyConnection, compactor: Compactor
             verified.add(ip)
         else:
             fake[ip] = (f"calls itself {operator}'s crawler from an address outside "
-                        f"{operator}'s published ranges (list of {dates.get(operator, '?')})")
+                        f"its known crawler ranges (list of {dates.get(operator, '?')})")
     for ip in verified:            # one address both real and fake: real wins, never banned
         fake.pop(ip, None)
     return fake, verified
@@ -228,7 +228,7 @@ def _clients(rows: pa.Table, verdicts: dict[str, dict[str, Verdict]], verified: 
     where: list[pa.Array] = []
     cols = {k: rows.column(k).combine_chunks() for k in KEYS}
     ip_col = cols["ip"]
-    for k in present:
+    for k in sorted(present, key=lambda k: k == "ip"):   # an account's reasons first
         found = verdicts[k]
         if not found:
             continue

@@ -190,7 +190,7 @@ class Watcher:
                 if not self.book.ranges.verify(ip, agent.operator):
                     yield self._report(key, c, "fake_crawler", 0.95,
                                        [f"calls itself {agent.operator}'s crawler from outside "
-                                        "its published ranges"], number, t, ip, account)
+                                        "its known crawler ranges"], number, t, ip, account)
                 continue
             if not c.reported and agent.kind != "crawler":
                 rules = self._rules(key, c)
