@@ -19,8 +19,9 @@ from jingwang.cli_payments import scan_app
 from jingwang.ingest.records import InputError
 from jingwang.ingest.traffic import TRAFFIC_SOURCE
 from jingwang.store.errors import StoreError
-from jingwang.traffic import FormatError, IdSpec, LogFormat, Scan, scan_logs
+from jingwang.traffic import FormatError, IdSpec, LogFormat, Scan, ScanOptions, scan_logs
 from jingwang.traffic.blocklist import block_list, write_block_lists
+from jingwang.traffic.features import FeatureOptions
 
 FormatArg = Annotated[str | None, typer.Option(
     "--format", help="combined, common, jingwang, json, or a log_format / LogFormat line "
@@ -71,22 +72,33 @@ def scan_logs_cmd(
     crawler_dns: Annotated[Path | None, typer.Option(
         "--crawler-dns", help="Reverse-DNS answers from your own resolver ('ip hostname' a "
         "line) for crawler addresses outside the vendored ranges.")] = None,
+    asn_db: Annotated[Path | None, typer.Option(
+        "--asn-db", help="A MaxMind-format ASN database (GeoLite2-ASN): counts the "
+        "autonomous systems an account or device comes from.")] = None,
+    bucket_capacity: Annotated[float, typer.Option(
+        "--bucket-capacity", help="Leaky bucket: requests a client may burst.")] = 40.0,
+    bucket_leak: Annotated[float, typer.Option(
+        "--bucket-leak", help="Leaky bucket: seconds for one token to leak.")] = 0.5,
     source: Annotated[str, typer.Option(
         "--source", help="Source name the findings are stored under.")] = TRAFFIC_SOURCE,
     no_store: Annotated[bool, typer.Option("--no-store", help="Only write the files.")] = False,
     version: VersionOpt = False,
 ) -> None:
     """Find scalper bots, fake crawlers and DDoS floods in access logs."""
-    for f in files:
+    for f in [*files, *([asn_db] if asn_db else [])]:
         if str(f) != "-" and not f.is_file():
             fail(f"{f}: no such file — nothing was scanned or stored", 2)
+    if bucket_capacity <= 0 or bucket_leak <= 0:
+        fail("--bucket-capacity and --bucket-leak must be positive", 2)
+    options = ScanOptions(features=FeatureOptions(bucket_capacity=bucket_capacity,
+                                                  bucket_leak_s=bucket_leak), asn_db=asn_db)
     engine = None if no_store else open_engine(ctx)
     bar = progress_bar("reading")
     with bar:
         task = bar.add_task("lines", total=None)
         try:
             scan = scan_logs([str(f) for f in files], _format(fmt), releases,
-                             _ids(account_field, device_field), crawler_dns,
+                             _ids(account_field, device_field), crawler_dns, options,
                              progress=lambda _stage, n: bar.update(task, advance=n))
         except InputError as exc:
             fail(f"{exc} — nothing was scanned or stored")

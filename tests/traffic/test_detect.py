@@ -5,7 +5,7 @@ from __future__ import annotations
 import handlog  # same folder
 import pytest
 
-from jingwang.traffic import LogFormat, scan_logs
+from jingwang.traffic import LogFormat, ScanOptions, scan_logs
 from jingwang.traffic.blocklist import block_list
 
 
@@ -87,3 +87,36 @@ def test_releases_are_inferred_without_a_schedule(tmp_path):
     assert scan.releases.tolist() == [handlog.RELEASE.timestamp()]
     fast = _rows(scan, ip=handlog.FAST[0])
     assert all(r["flagged"] for r in fast)
+
+
+def test_an_asn_database_counts_the_pools_networks(tmp_path):
+    writer_module = pytest.importorskip("mmdb_writer")
+    netaddr = pytest.importorskip("netaddr")
+    writer = writer_module.MMDBWriter(ip_version=6, ipv4_compatible=True,
+                                      database_type="GeoLite2-ASN", languages=["en"])
+    for k, ip in enumerate(handlog.POOL):
+        writer.insert_network(netaddr.IPSet([ip.rsplit(".", 2)[0] + ".0.0/16"]),
+                              {"autonomous_system_number": 64500 + k,
+                               "autonomous_system_organization": f"proxy host {k}"})
+    db = tmp_path / "asn.mmdb"
+    writer.to_db_file(str(db))
+    log = tmp_path / "access.log"
+    log.write_text("\n".join(handlog.build()) + "\n", encoding="utf-8")
+    scan = scan_logs([log], LogFormat.preset("jingwang"), options=ScanOptions(asn_db=db))
+    row = _rows(scan, account="3001")[0]
+    assert "16 /24 networks and 16 ASNs" in row["reasons"]
+
+
+def test_a_captcha_before_the_booking_counts_as_the_page_flow(tmp_path):
+    lines = []
+    for day in range(3):                       # a person who solves the captcha, three days
+        when = handlog.RELEASE.replace(day=7 + day)
+        lines.append(handlog.line("36.9.9.9", when.replace(minute=5),
+                                  "GET /api/captcha?uid=77 HTTP/1.1", ua=handlog.PHONE)[1])
+        lines.append(handlog.line("36.9.9.9", when.replace(minute=5, second=20),
+                                  "POST /api/slot/book?uid=77 HTTP/1.1", ua=handlog.PHONE)[1])
+    log = tmp_path / "c.log"
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    scan = scan_logs([log], LogFormat.preset("jingwang"))
+    assert not any(r["flagged"] for r in scan.clients.to_pylist())
+    assert "skips_page" not in {x for r in scan.clients.to_pylist() for x in r["rules"]}

@@ -3,12 +3,14 @@
 `Compactor.compact(batch)` turns each batch of parsed lines (`read.LINES_SCHEMA`) into the few
 columns detection needs (`COMPACT_SCHEMA`), in Arrow, before DuckDB sees them: what the request
 was (a booking, a page view, a static file — regexes run once per distinct path), which agent
-sent it (`ua_id` into `Compactor.agents`, its class from `agents.AgentBook`, once per distinct
-agent) and, for a booking, the latest slot release before it (`rel`; with no schedule the
-releases are inferred after reading and `with_releases` fills it in).
+sent it (`ua`, its class from `agents.AgentBook`, once per distinct agent), the address's /24
+and, given a MaxMind ASN database, its autonomous system, and, for a booking, the latest slot
+release before it (`rel`; with no schedule the releases are inferred after reading and
+`with_releases` fills it in).  Strings become integer codes (`Compactor.values`).
 
 `entity_features(duck, key)` then sums each client up in SQL — bookings and how fast they came
-after releases, bookings with no page view before them, addresses and /24 networks per account,
+after releases, bookings with no page view (or captcha, or SMS code) before them, addresses,
+/24 networks and ASNs per account,
 accounts per address, user agents, the gaps between requests, and a leaky bucket over
 non-static requests (CrowdSec's parameters by default: capacity 40, one token leaking every
 0.5 s) whose level is computed in closed form: with X_i = 1 - gap_i / leak and S its running sum,
@@ -17,6 +19,7 @@ the level after request i is 1 + S_i - min(0, min_{j<=i} S_j) (Lindley's recursi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -30,6 +33,8 @@ from jingwang.traffic.releases import BOOK_PATTERN
 STATIC_PATTERN = (r"(?i)\.(css|js|png|jpe?g|gif|ico|svg|webp|woff2?|ttf|eot|map|mp4|mp3)$"
                   r"|^/static/")
 API_PATTERN = r"(?i)^/api/|\.(json|do|action)$"
+# Steps of the human flow that are API calls: a captcha or an SMS verification code.
+FLOW_PATTERN = r"(?i)captcha|verify|verification|smscode|sms_code|yzm"
 KEYS = ("ip", "account", "session", "device")
 # Strings become numbers here (an index into `Compactor.values[...]`, 0 for an empty value), so
 # DuckDB sorts, joins and groups integers: ip, net (the address's /24), path, account, session,
@@ -40,7 +45,7 @@ COMPACT_SCHEMA = pa.schema([
     ("file", pa.int16()), ("line", pa.int64()), ("ip", pa.int32()), ("net", pa.int32()),
     ("t", pa.float64()), ("path", pa.int32()), ("query", pa.string()), ("status", pa.int16()),
     ("account", pa.int32()), ("session", pa.int32()), ("device", pa.int32()),
-    ("ua", pa.int32()), ("ua_kind", pa.int8()), ("is_book", pa.bool_()),
+    ("ua", pa.int32()), ("ua_kind", pa.int8()), ("asn", pa.int32()), ("is_book", pa.bool_()),
     ("is_static", pa.bool_()), ("is_page", pa.bool_()), ("is_api", pa.bool_()),
     ("rel", pa.float64()),
 ])
@@ -51,6 +56,7 @@ class FeatureOptions:
     book_pattern: str = BOOK_PATTERN
     static_pattern: str = STATIC_PATTERN
     api_pattern: str = API_PATTERN
+    flow_pattern: str = FLOW_PATTERN
     fast_s: float = 2.0            # a booking this soon after a release is a script's
     near_s: float = 15.0           # ... this soon, a very keen person's or a script's
     window_s: float = 600.0        # bookings this long after a release count as its rush
@@ -64,12 +70,13 @@ class Compactor:
     class of every agent (`classes`) and, with no schedule, the bookings' times."""
 
     def __init__(self, book: AgentBook, opt: FeatureOptions,
-                 releases: np.ndarray | None) -> None:
-        self.book, self.opt, self.releases = book, opt, releases
+                 releases: np.ndarray | None, asn: Callable[[str], int] | None = None) -> None:
+        self.book, self.opt, self.releases, self.asn = book, opt, releases, asn
+        self._asn: dict[str, int] = {}
         self.values: dict[str, list[str]] = {k: [""] for k in CODED}
         self._codes: dict[str, dict[str, int]] = {k: {"": 0} for k in CODED}
         self.classes: list[Agent] = [book.classify("")]
-        self.path_flags: list[tuple[bool, bool, bool]] = [(False, False, False)]
+        self.path_flags: list[tuple[bool, ...]] = [(False, False, False, False)]
         self.book_times: list[np.ndarray] = []
 
     def _encode(self, kind: str, column: pa.Array) -> pa.Array:
@@ -95,27 +102,32 @@ class Compactor:
             o, words = self.opt, pa.array(texts, pa.string())
             self.path_flags.extend(zip(
                 *(pc.match_substring_regex(words, p).to_pylist()
-                  for p in (o.book_pattern, o.static_pattern, o.api_pattern)), strict=True))
+                  for p in (o.book_pattern, o.static_pattern, o.api_pattern, o.flow_pattern)),
+                strict=True))
 
     def compact(self, batch: pa.RecordBatch) -> pa.Table:
         cols: dict[str, pa.Array] = {}
         for kind in ("ip", "account", "session", "device"):
             cols[kind] = self._encode(kind, batch.column(kind))
-        ip_text = batch.column("ip")
-        cols["net"] = self._encode("net", pc.replace_substring_regex(ip_text, r"\.[0-9]+$", ""))
+        ip = pc.dictionary_encode(batch.column("ip"))
+        nets = pc.replace_substring_regex(ip.dictionary, r"\.[0-9]+$", "")
+        cols["net"] = self._encode("net", pc.take(nets, ip.indices))
+        cols["asn"] = (pc.take(pa.array([self._asn_of(x) for x in ip.dictionary.to_pylist()],
+                                        pa.int32()), ip.indices) if self.asn else
+                       pa.array(np.zeros(batch.num_rows, np.int32)))
         cols["ua"] = self._encode("ua", batch.column("ua"))
         cols["ua_kind"] = pc.take(pa.array(
             [UA_KINDS.index(c.kind) for c in self.classes], pa.int8()), cols["ua"])
         cols["path"] = self._encode("path", batch.column("path"))
         flags = np.array(self.path_flags, dtype=bool)
         codes = np.asarray(cols["path"])
-        book_path, static, api = flags[codes, 0], flags[codes, 1], flags[codes, 2]
+        book_path, static, api, flow = (flags[codes, i] for i in range(4))
         method = np.asarray(batch.column("method").to_numpy(zero_copy_only=False))
         post, get = method == "POST", method == "GET"
-        is_book = post & book_path
+        is_book = post & book_path & ~flow
         cols["is_book"] = pa.array(is_book)
         cols["is_static"] = pa.array(static)
-        cols["is_page"] = pa.array(get & ~static & ~api)
+        cols["is_page"] = pa.array((get & ~static & ~api) | flow)
         cols["is_api"] = pa.array(api)
         t = batch.column("t").to_numpy(zero_copy_only=False)
         if self.releases is None:
@@ -125,6 +137,12 @@ class Compactor:
             cols["rel"] = pa.array(_latest(self.releases, t), mask=~is_book)
         return pa.table({f.name: cols[f.name] if f.name in cols else batch.column(f.name)
                          for f in COMPACT_SCHEMA}, schema=COMPACT_SCHEMA)
+
+    def _asn_of(self, ip: str) -> int:
+        got = self._asn.get(ip)
+        if got is None:
+            got = self._asn[ip] = self.asn(ip) if self.asn else 0
+        return got
 
     def names(self, kind: str, codes) -> list[str]:
         values = self.values[kind]
@@ -152,8 +170,9 @@ def entity_features(duck: duckdb.DuckDBPyConnection, key: str, opt: FeatureOptio
     if key not in KEYS:
         raise ValueError(f"unknown client key {key!r}")
     f, near, win, leak = opt.fast_s, opt.near_s, opt.window_s, opt.bucket_leak_s
-    spread = ("count(DISTINCT ip) AS n_ip, count(DISTINCT net) AS n_net,"
-              if key != "ip" else "1 AS n_ip, 1 AS n_net,")
+    spread = ("count(DISTINCT ip) AS n_ip, count(DISTINCT net) AS n_net, "
+              "count(DISTINCT nullif(asn, 0)) AS n_asn,"
+              if key != "ip" else "1 AS n_ip, 1 AS n_net, 1 AS n_asn,")
     crawler, browser = UA_KINDS.index("crawler"), UA_KINDS.index("browser")
     kinds = ", ".join(f"count_if(ua_kind = {UA_KINDS.index(k)}) AS ua_{k}"
                       for k in ("scripting", "headless", "outdated", "impossible"))

@@ -66,6 +66,7 @@ class ScanOptions:
     memory_limit: str = "4GB"
     threads: int | None = None
     spill_rows: int = 4_000_000      # compacted lines kept in memory; past it, Parquet parts
+    asn_db: Path | None = None       # a MaxMind-format ASN database (GeoLite2-ASN and the like)
 
 
 @dataclass
@@ -99,7 +100,8 @@ def scan_logs(paths: Iterable[str | Path], fmt: LogFormat | None = None,
         clock = now
 
     ranges = CrawlerRanges(dns=Path(crawler_dns) if crawler_dns else None)
-    compactor = Compactor(AgentBook(ranges), opt.features, schedule)
+    compactor = Compactor(AgentBook(ranges), opt.features, schedule,
+                          asn_lookup(opt.asn_db) if opt.asn_db else None)
     with tempfile.TemporaryDirectory(prefix="jingwang-traffic-") as scratch:
         duck = duckdb.connect(config={"memory_limit": opt.memory_limit,
                                       "temp_directory": scratch,
@@ -143,6 +145,22 @@ def scan_logs(paths: Iterable[str | Path], fmt: LogFormat | None = None,
     clients = _clients(rows, verdicts, verified, present)
     done("verdicts")
     return Scan(clients, attacks, reader.report, schedule, inferred, timings)
+
+
+def asn_lookup(path: Path) -> Callable[[str], int]:
+    """ip → autonomous system number (0 when unknown) from a MaxMind-format database."""
+    import maxminddb
+
+    reader = maxminddb.open_database(str(path))
+
+    def lookup(ip: str) -> int:
+        try:
+            record = reader.get(ip)
+        except ValueError:
+            return 0
+        return int((record or {}).get("autonomous_system_number") or 0)
+
+    return lookup
 
 
 def _named(feats: pa.Table, compactor: Compactor, kind: str) -> pa.Table:

@@ -72,10 +72,11 @@ def score_entities(kind: str, feats: pa.Table, opt: FeatureOptions,
          lambda i: f"{c['books_no_page'][i]} of {c['n_book'][i]} bookings with no page view "
                    f"before them (the API called directly)")
     if kind != "ip":
-        fire("proxy_pool", (c["n_net"] >= 8) & (c["n_ip"] >= 10)
+        fire("proxy_pool", ((c["n_net"] >= 8) | (c["n_asn"] >= 5)) & (c["n_ip"] >= 10)
              & (c["n_ip"] >= 0.45 * (n - c["n_static"])),
-             lambda i: f"used from {c['n_ip'][i]} addresses in {c['n_net'][i]} /24 networks "
-                       f"for {int(n[i])} requests (a fresh proxy exit almost every request)")
+             lambda i: f"used from {c['n_ip'][i]} addresses in {c['n_net'][i]} /24 networks"
+                       + (f" and {c['n_asn'][i]} ASNs" if c["n_asn"][i] else "")
+                       + f" for {int(n[i])} requests (a fresh proxy exit almost every request)")
         fire("agent_rotation", c["n_ua"] >= 4,
              lambda i: f"{c['n_ua'][i]} different user agents (rotated)")
     else:
