@@ -20,7 +20,10 @@ clients are flagged) against CrowdSec's bans; an address is a bot's when all its
 CrowdSec.  Debian's crowdsec 1.4.6 replaying the same file offline with its nginx and
 base-http-scenarios collections from the local hub (benchmarks/crowdsec_baseline.py); it reads
 about 170 lines/s here, so it runs on a `--compare-lines` log of the same world (seed 42),
-which jingwang scans too.
+which jingwang scans too.  Install it offline with
+`mkdir -p /etc/crowdsec && echo '# no CAPI (offline)' > /etc/crowdsec/online_api_credentials.yaml
+&& apt-get install -y crowdsec` (its postinst otherwise tries to register with CrowdSec's
+central API and fails); without it the comparison row says why and the rest runs.
 
 Speed.  `scan_logs` on the seed-42 log of `--lines` lines in a fresh child process with DuckDB
 and Arrow held to one thread: wall seconds for parsing plus detection (the release schedule

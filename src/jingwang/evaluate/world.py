@@ -162,9 +162,9 @@ def _traffic_scores(truth: Truth, engine: Engine, source: str) -> list[DetectorS
     bad_ips = {ip for ip, ls in labels.items() if ls <= {"bot", "ddos"}}
     bot_accounts = {r["uid"] for r in truth.clients if r["uid"] and r["label"] == "bot"}
     return [DetectorScore("traffic bots", "addresses", set_prf(bad_ips, flagged_ips),
-                          note="scalpers, fake crawlers, flood sources"),
+                          note="bots, floods"),
             DetectorScore("traffic bots", "accounts", set_prf(bot_accounts, accounts),
-                          note="accounts the bot clusters used")]
+                          note="bot clusters")]
 
 
 def _gang_score(truth: Truth, engine: Engine, leave_out: str | None = None) -> DetectorScore:
