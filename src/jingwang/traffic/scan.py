@@ -308,6 +308,7 @@ def _join_texts(texts: list[pa.Array], n: int) -> pa.Array:
     return pc.utf8_rtrim(joined, "; ")
 
 
+# Rules that make a flagged client a scalper (they are about booking).
 BOOKING_KINDS = ("fast_reaction", "fast_once", "every_release", "skips_page", "proxy_pool")
 
 

@@ -16,7 +16,6 @@ import pyarrow as pa
 from jingwang.traffic.features import FeatureOptions
 
 FLAG_AT = 0.7
-BOOKING_RULES = frozenset({"fast_reaction", "every_release", "skips_page", "proxy_pool"})
 
 
 @dataclass(frozen=True)
@@ -140,15 +139,3 @@ def _numpy(col: pa.ChunkedArray) -> np.ndarray:
     if pa.types.is_floating(col.type):
         return col.cast(pa.float64()).to_numpy(zero_copy_only=False)
     return col.to_numpy(zero_copy_only=False)
-
-
-def kind_of(rules: set[str], verified: bool) -> str:
-    if verified:
-        return "crawler"
-    if "ddos_source" in rules:
-        return "ddos"
-    if "fake_crawler" in rules:
-        return "fake_crawler"
-    if rules & BOOKING_RULES or "fast_once" in rules:
-        return "scalper"
-    return "bot"
