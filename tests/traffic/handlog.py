@@ -10,7 +10,9 @@ Release at 07:00:00 (+0800) on 2026-09-07, with an hour of ordinary browsing bef
   address once, a slot query and a booking a second or two after the release, no page first;
 - Google's real crawler from 66.249.66.1 (in the published ranges), a page every 2 s;
 - a fake Googlebot from 45.77.23.9, scraping doctor pages every second;
-- a flood from 06:30 to 06:33: 300 addresses (91.0.x.y) hitting / with cache-busting queries.
+- a flood from 06:30 to 06:33: 300 addresses (91.0.x.y) hitting / with cache-busting queries;
+- AhrefsBot from 54.36.148.7: robots.txt, then doctor pages every 20 s;
+- a scanner from 185.220.101.4 with a browser's name: 40 admin paths, all not found.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ FAST = ["43.48.172.10", "43.48.172.11"]
 POOL = [f"{27 + i}.{10 + i}.{i}.{20 + i}" for i in range(16)]
 REAL_BOT, FAKE_BOT = "66.249.66.1", "45.77.23.9"
 FLOOD = [f"91.0.{i // 200}.{i % 200 + 1}" for i in range(300)]
+AHREFS, SCANNER = "54.36.148.7", "185.220.101.4"
+AHREFS_UA = "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)"
 
 
 def line(ip: str, when: datetime, request: str, status: int = 200, nbytes: int = 1000,
@@ -76,6 +80,15 @@ def build() -> list[str]:
     for k in range(80):                            # a scraper calling itself Googlebot
         out.append(line(FAKE_BOT, start + timedelta(seconds=600 + k),
                         f"GET /doctor/{118000 + k}.htm HTTP/1.1", ua=GOOGLEBOT))
+    out.append(line(AHREFS, start + timedelta(seconds=5), "GET /robots.txt HTTP/1.1",
+                    ua=AHREFS_UA))
+    for k in range(30):                            # a crawler that says so
+        out.append(line(AHREFS, start + timedelta(seconds=20 * k + 20),
+                        f"GET /doctor/{118100 + k}.htm HTTP/1.1", ua=AHREFS_UA))
+    for k in range(40):                            # a scanner probing for admin pages
+        out.append(line(SCANNER, start + timedelta(seconds=1200 + 3 * k),
+                        f"GET /{['wp-login.php', 'admin/', '.env', 'phpmyadmin/'][k % 4]}?x={k} "
+                        "HTTP/1.1", status=404, nbytes=162))
     flood_start = RELEASE - timedelta(minutes=30)
     for k in range(3000):                          # the flood
         t = flood_start + timedelta(seconds=180 * k / 3000)

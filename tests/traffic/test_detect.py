@@ -62,6 +62,17 @@ def test_real_googlebot_is_never_flagged_and_the_fake_one_is(scan):
     assert not blocked & set(handlog.HUMANS)
 
 
+def test_a_crawler_that_says_so_and_a_scanner_are_bots(scan):
+    ahrefs = _rows(scan, ip=handlog.AHREFS)[0]
+    assert ahrefs["flagged"] and ahrefs["kind"] == "bot"
+    assert {"declared_bot", "robots_txt"} <= set(ahrefs["rules"])
+    assert "requests from a crawler that says so (Mozilla/5.0 (compatible; AhrefsBot" \
+        in ahrefs["reasons"]
+    scanner = _rows(scan, ip=handlog.SCANNER)[0]
+    assert scanner["flagged"] and "probing" in scanner["rules"]
+    assert "40 of 40 requests refused or not found" in scanner["reasons"]
+
+
 def test_the_flood_is_one_attack_with_its_sources(scan):
     assert len(scan.attacks) == 1
     attack = scan.attacks[0]

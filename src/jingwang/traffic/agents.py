@@ -3,6 +3,7 @@ crawlers checked against their operators' published address ranges.
 
 `AgentBook.classify(ua)` gives one `Agent` per distinct user-agent string: `kind` is `browser`,
 `crawler` (it names a search engine's crawler: Googlebot, bingbot, Baiduspider — see `claims`),
+`declared` (another crawler that says so: AhrefsBot, Sogou web spider, Bytespider),
 `scripting` (an HTTP library or a tool: python-requests, okhttp, curl, Go-http-client, an empty
 agent; CrawlerDetect's list, which is maintained, not ours), `headless` (HeadlessChrome,
 PhantomJS), `outdated` (a browser or system long out of support: IE, Windows XP, Chrome 49) or
@@ -103,6 +104,8 @@ class AgentBook:
             what = self._detect.getMatches() or ua[:40]
             if "headless" in str(what).lower() or "phantom" in str(what).lower():
                 return Agent("headless", f"headless browser ({what})")
+            if ua.startswith("Mozilla/"):      # a bot that says so (AhrefsBot, Sogou, MJ12bot)
+                return Agent("declared", f"declares itself a crawler ({what})")
             return Agent("scripting", f"scripted client ({what})")
         parsed = parse(ua)
         family = parsed.user_agent.family if parsed.user_agent else "Other"

@@ -40,13 +40,14 @@ KEYS = ("ip", "account", "session", "device")
 # DuckDB sorts, joins and groups integers: ip, net (the address's /24), path, account, session,
 # device and ua (the user agent; `ua_kind` its class).  The query string stays text.
 CODED = ("ip", "net", "path", "account", "session", "device", "ua")
-UA_KINDS = ("browser", "scripting", "headless", "outdated", "impossible", "crawler")
+UA_KINDS = ("browser", "scripting", "headless", "outdated", "impossible", "crawler", "declared")
 COMPACT_SCHEMA = pa.schema([
     ("file", pa.int16()), ("line", pa.int64()), ("ip", pa.int32()), ("net", pa.int32()),
     ("t", pa.float64()), ("path", pa.int32()), ("query", pa.string()), ("status", pa.int16()),
     ("account", pa.int32()), ("session", pa.int32()), ("device", pa.int32()),
     ("ua", pa.int32()), ("ua_kind", pa.int8()), ("asn", pa.int32()), ("is_book", pa.bool_()),
     ("is_static", pa.bool_()), ("is_page", pa.bool_()), ("is_api", pa.bool_()),
+    ("is_robots", pa.bool_()), ("has_ref", pa.bool_()),
     ("rel", pa.float64()),
 ])
 
@@ -76,7 +77,7 @@ class Compactor:
         self.values: dict[str, list[str]] = {k: [""] for k in CODED}
         self._codes: dict[str, dict[str, int]] = {k: {"": 0} for k in CODED}
         self.classes: list[Agent] = [book.classify("")]
-        self.path_flags: list[tuple[bool, ...]] = [(False, False, False, False)]
+        self.path_flags: list[tuple[bool, ...]] = [(False,) * 5]
         self.book_times: list[np.ndarray] = []
 
     def _encode(self, kind: str, column: pa.Array) -> pa.Array:
@@ -102,7 +103,8 @@ class Compactor:
             o, words = self.opt, pa.array(texts, pa.string())
             self.path_flags.extend(zip(
                 *(pc.match_substring_regex(words, p).to_pylist()
-                  for p in (o.book_pattern, o.static_pattern, o.api_pattern, o.flow_pattern)),
+                  for p in (o.book_pattern, o.static_pattern, o.api_pattern, o.flow_pattern,
+                            r"^/robots\.txt$")),
                 strict=True))
 
     def compact(self, batch: pa.RecordBatch) -> pa.Table:
@@ -121,7 +123,7 @@ class Compactor:
         cols["path"] = self._encode("path", batch.column("path"))
         flags = np.array(self.path_flags, dtype=bool)
         codes = np.asarray(cols["path"])
-        book_path, static, api, flow = (flags[codes, i] for i in range(4))
+        book_path, static, api, flow, robots = (flags[codes, i] for i in range(5))
         method = np.asarray(batch.column("method").to_numpy(zero_copy_only=False))
         post, get = method == "POST", method == "GET"
         is_book = post & book_path & ~flow
@@ -129,6 +131,8 @@ class Compactor:
         cols["is_static"] = pa.array(static)
         cols["is_page"] = pa.array((get & ~static & ~api) | flow)
         cols["is_api"] = pa.array(api)
+        cols["is_robots"] = pa.array(robots)
+        cols["has_ref"] = pc.not_equal(batch.column("referer"), "")
         t = batch.column("t").to_numpy(zero_copy_only=False)
         if self.releases is None:
             self.book_times.append(t[is_book])
@@ -175,7 +179,7 @@ def entity_features(duck: duckdb.DuckDBPyConnection, key: str, opt: FeatureOptio
               if key != "ip" else "1 AS n_ip, 1 AS n_net, 1 AS n_asn,")
     crawler, browser = UA_KINDS.index("crawler"), UA_KINDS.index("browser")
     kinds = ", ".join(f"count_if(ua_kind = {UA_KINDS.index(k)}) AS ua_{k}"
-                      for k in ("scripting", "headless", "outdated", "impossible"))
+                      for k in ("scripting", "headless", "outdated", "impossible", "declared"))
     return duck.execute(f"""
         WITH ns AS (
             SELECT {key} AS key, t, file, line, is_book, is_page, t - rel AS rel_t, rel,
@@ -213,6 +217,8 @@ def entity_features(duck: duckdb.DuckDBPyConnection, key: str, opt: FeatureOptio
                    count(DISTINCT nullif(account, 0)) AS n_account,
                    count(DISTINCT nullif(device, 0)) AS n_device, {kinds},
                    count_if(ua_kind = {crawler}) AS ua_crawler,
+                   count_if(is_robots) AS n_robots, count_if(is_page AND has_ref) AS n_page_ref,
+                   count_if(status IN (400, 401, 403, 404, 405, 410)) AS n_probe,
                    count_if(status >= 400) AS n_errors, min(t) AS first_t, max(t) AS last_t,
                    arg_min(file, t) AS first_file, arg_min(line, t) AS first_line
             FROM lines WHERE {key} <> 0 GROUP BY {key})

@@ -30,7 +30,8 @@ RULES = {r.name: r for r in (
     Rule("agent_rotation", 0.5), Rule("scripting_agent", 0.6), Rule("headless_agent", 0.8),
     Rule("impossible_agent", 0.6), Rule("outdated_agent", 0.4), Rule("burst", 0.7),
     Rule("regular", 0.6), Rule("no_static", 0.25), Rule("fake_crawler", 0.95),
-    Rule("ddos_source", 0.95), Rule("bot_network", 0.5),
+    Rule("ddos_source", 0.95), Rule("bot_network", 0.5), Rule("declared_bot", 0.45),
+    Rule("robots_txt", 0.5), Rule("no_referer", 0.3), Rule("probing", 0.6),
 )}
 
 
@@ -84,6 +85,7 @@ def score_entities(kind: str, feats: pa.Table, opt: FeatureOptions,
         fire("agent_rotation", (c["n_ua"] >= 6) & (c["n_account"] <= 2),
              lambda i: f"{c['n_ua'][i]} different user agents from one address")
     for rule, col, what in (("scripting_agent", "ua_scripting", "a scripted client"),
+                            ("declared_bot", "ua_declared", "a crawler that says so"),
                             ("headless_agent", "ua_headless", "a headless browser"),
                             ("impossible_agent", "ua_impossible", "an impossible browser"),
                             ("outdated_agent", "ua_outdated", "a long-outdated browser")):
@@ -97,6 +99,12 @@ def score_entities(kind: str, feats: pa.Table, opt: FeatureOptions,
     fire("regular", (c["n_gaps"] >= 30) & (cv < 0.35) & (np.nan_to_num(c["gap_mean"]) < 60),
          lambda i: f"{c['n_gaps'][i] + 1} requests at a metronome's pace (every "
                    f"{c['gap_mean'][i]:.1f} s, variation {cv[i]:.2f})")
+    fire("robots_txt", c["n_robots"] >= 1,
+         lambda i: f"asked for robots.txt {c['n_robots'][i]} times (people never do)")
+    fire("probing", (n >= 20) & (c["n_probe"] >= 0.5 * n),
+         lambda i: f"{c['n_probe'][i]} of {int(n[i])} requests refused or not found (probing)")
+    fire("no_referer", (c["n_page"] >= 20) & (c["n_page_ref"] == 0) & (kind == "ip"),
+         lambda i: f"{c['n_page'][i]} pages and not one with a referer")
     fire("no_static", (c["n_page"] >= 10) & (c["n_static"] == 0) & (kind == "ip"),
          lambda i: f"{c['n_page'][i]} pages and not one of their images, scripts or styles")
     keys = c["key"]
