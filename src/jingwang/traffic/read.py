@@ -144,11 +144,9 @@ class LogReader:
             for var, col, span in layout:
                 if span == 1:
                     values[var] = batch.column(col)
-                else:
-                    values[var] = pc.binary_join_element_wise(
-                        *[batch.column(col + k) for k in range(span)], " ")
-            if "time_local" in values:      # `[07/Sep/2026:07:00:00 +0800]` with its brackets
-                values["time_local"] = pc.utf8_trim(values["time_local"], "[]")
+                else:                       # `[07/Sep/2026:07:00:00` `+0800]`: joined once
+                    values[var] = _joined_dictionary([batch.column(col + k)  # per distinct pair
+                                                      for k in range(span)])
             yield from self._finish(name, index, values, numbers, batch.num_rows)
             if merged:                      # a line with a stray quote swallows the next one
                 yield from self._lines_by_regex(name, index, slow, merged)
@@ -294,13 +292,26 @@ def _line_numbers(emitted: int, n: int, skipped: list[int]) -> np.ndarray:
     return j + 1 + np.searchsorted(before, j, side="right")
 
 
+def _joined_dictionary(columns: list[pa.Array]) -> pa.DictionaryArray:
+    """The columns joined by spaces, brackets trimmed, as a dictionary array: the strings are
+    built once per distinct combination, not once per line."""
+    encoded = [pc.dictionary_encode(c) for c in columns]
+    code = np.zeros(len(columns[0]), dtype=np.int64)
+    for enc in encoded:
+        code = code * len(enc.dictionary) + np.asarray(enc.indices)
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    parts = [pc.take(enc.dictionary, pc.take(enc.indices, pa.array(first))) for enc in encoded]
+    words = pc.utf8_trim(pc.binary_join_element_wise(*parts, " "), "[]")
+    return pa.DictionaryArray.from_arrays(pa.array(inverse.ravel().astype(np.int32)), words)
+
+
 def _times(v: dict[str, pa.Array], n: int) -> pa.Array:
     """Epoch seconds of each line: $msec when the log has it, else the parsed time."""
     if "msec" in v:
         return pc.cast(_numeric(v["msec"]), pa.float64())
     for key, fmt in _TIME_FORMATS.items():
         if key in v:
-            enc = pc.dictionary_encode(v[key])
+            enc = v[key] if pa.types.is_dictionary(v[key].type) else pc.dictionary_encode(v[key])
             parsed = pc.strptime(enc.dictionary, format=fmt, unit="ms", error_is_null=True)
             secs = pc.divide(pc.cast(pc.cast(parsed, pa.int64()), pa.float64()), 1000.0)
             return pc.take(secs, enc.indices)
