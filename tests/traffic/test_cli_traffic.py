@@ -95,3 +95,22 @@ def test_watch_log_prints_findings_as_json_lines(log: Path) -> None:
     ips = {f["ip"] for f in found if f["kind"] != "ddos_attack"}
     assert handlog.FAST[0] in ips and handlog.FAKE_BOT in ips
     assert not ips & set(handlog.HUMANS)
+
+
+def test_watch_log_stores_its_findings_once_each(log: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    assert runner.invoke(app, ["--db", url, "init"]).exit_code == 0
+    args = ["--db", url, "watch-log", str(log), "--format", "jingwang", "--releases",
+            str(log.parent / "releases.csv"), "--store"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    printed = [x for x in first.stdout.splitlines() if x.startswith("{")]
+    with session_scope(open_store(url)) as session:
+        stored = session.scalars(select(Finding).where(Finding.detector == "traffic.watch")
+                                 ).all()
+        assert len(stored) == len(printed) > 0
+        assert {f.category for f in stored} == {"scalping", "hacking"}
+        assert all(f.source == f"watch:{log}" for f in stored)
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0
+    assert _counts(url)[0] == len(printed)          # the same findings, not twice
