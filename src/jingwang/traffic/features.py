@@ -66,21 +66,44 @@ class FeatureOptions:
     bucket_leak_s: float = 0.5
 
 
+class _Column:
+    """A numpy column that grows as codes are added (one value per code)."""
+
+    def __init__(self, dtype, width: int = 0) -> None:
+        self.data = np.zeros((1024, width) if width else 1024, dtype=dtype)
+        self.size = 1                                   # code 0: the empty value
+
+    def extend(self, rows: np.ndarray) -> None:
+        need = self.size + len(rows)
+        if need > len(self.data):
+            grown = np.zeros((max(need, 2 * len(self.data)), *self.data.shape[1:]),
+                             dtype=self.data.dtype)
+            grown[: self.size] = self.data[: self.size]
+            self.data = grown
+        self.data[self.size: need] = rows
+        self.size = need
+
+
 class Compactor:
     """Parsed batches → `COMPACT_SCHEMA`; keeps the strings behind every code (`values`), the
-    class of every agent (`classes`) and, with no schedule, the bookings' times."""
+    class of every agent (`classes`) and, with no schedule, the bookings' times.  What belongs
+    to a code — a path's flags, an agent's class, an address's /24 and ASN — is worked out once,
+    when the code is new, and looked up by numpy indexing."""
 
     def __init__(self, book: AgentBook, opt: FeatureOptions,
                  releases: np.ndarray | None, asn: Callable[[str], int] | None = None) -> None:
         self.book, self.opt, self.releases, self.asn = book, opt, releases, asn
-        self._asn: dict[str, int] = {}
         self.values: dict[str, list[str]] = {k: [""] for k in CODED}
         self._codes: dict[str, dict[str, int]] = {k: {"": 0} for k in CODED}
         self.classes: list[Agent] = [book.classify("")]
-        self.path_flags: list[tuple[bool, ...]] = [(False,) * 5]
+        self._ua_kind = _Column(np.int8)
+        self._ua_kind.data[0] = UA_KINDS.index(self.classes[0].kind)
+        self._path_flags = _Column(bool, 5)
+        self._ip_net = _Column(np.int32)
+        self._ip_asn = _Column(np.int32)
         self.book_times: list[np.ndarray] = []
 
-    def _encode(self, kind: str, column: pa.Array) -> pa.Array:
+    def _encode(self, kind: str, column: pa.Array) -> np.ndarray:
         """Codes of a column (new values get the next codes)."""
         enc = pc.dictionary_encode(column)
         codes, values = self._codes[kind], self.values[kind]
@@ -94,39 +117,40 @@ class Compactor:
             ids.append(code)
         if new:
             self._new(kind, new)
-        return pc.take(pa.array(ids, pa.int32()), enc.indices)
+        return np.asarray(ids, dtype=np.int32)[np.asarray(enc.indices)]
 
     def _new(self, kind: str, texts: list[str]) -> None:
         if kind == "ua":
-            self.classes.extend(self.book.classify(text) for text in texts)
+            classes = [self.book.classify(text) for text in texts]
+            self.classes.extend(classes)
+            self._ua_kind.extend(np.array([UA_KINDS.index(c.kind) for c in classes], np.int8))
         elif kind == "path":
             o, words = self.opt, pa.array(texts, pa.string())
-            self.path_flags.extend(zip(
-                *(pc.match_substring_regex(words, p).to_pylist()
-                  for p in (o.book_pattern, o.static_pattern, o.api_pattern, o.flow_pattern,
-                            r"^/robots\.txt$")),
-                strict=True))
+            self._path_flags.extend(np.stack(
+                [np.asarray(pc.match_substring_regex(words, p))
+                 for p in (o.book_pattern, o.static_pattern, o.api_pattern, o.flow_pattern,
+                           r"^/robots\.txt$")], axis=1))
+        elif kind == "ip":
+            nets = pc.replace_substring_regex(pa.array(texts, pa.string()), r"\.[0-9]+$", "")
+            self._ip_net.extend(self._encode("net", nets))
+            self._ip_asn.extend(np.array([self.asn(x) for x in texts], np.int32) if self.asn
+                                else np.zeros(len(texts), np.int32))
 
     def compact(self, batch: pa.RecordBatch) -> pa.Table:
-        cols: dict[str, pa.Array] = {}
-        for kind in ("ip", "account", "session", "device"):
-            cols[kind] = self._encode(kind, batch.column(kind))
-        ip = pc.dictionary_encode(batch.column("ip"))
-        nets = pc.replace_substring_regex(ip.dictionary, r"\.[0-9]+$", "")
-        cols["net"] = self._encode("net", pc.take(nets, ip.indices))
-        cols["asn"] = (pc.take(pa.array([self._asn_of(x) for x in ip.dictionary.to_pylist()],
-                                        pa.int32()), ip.indices) if self.asn else
-                       pa.array(np.zeros(batch.num_rows, np.int32)))
-        cols["ua"] = self._encode("ua", batch.column("ua"))
-        cols["ua_kind"] = pc.take(pa.array(
-            [UA_KINDS.index(c.kind) for c in self.classes], pa.int8()), cols["ua"])
-        cols["path"] = self._encode("path", batch.column("path"))
-        flags = np.array(self.path_flags, dtype=bool)
-        codes = np.asarray(cols["path"])
-        book_path, static, api, flow, robots = (flags[codes, i] for i in range(5))
-        method = np.asarray(batch.column("method").to_numpy(zero_copy_only=False))
-        post, get = method == "POST", method == "GET"
+        codes: dict[str, np.ndarray] = {}
+        for kind in ("ip", "account", "session", "device", "ua", "path"):
+            codes[kind] = self._encode(kind, batch.column(kind))
+        ip, ua, path = codes["ip"], codes["ua"], codes["path"]
+        codes["net"] = self._ip_net.data[ip]
+        codes["asn"] = self._ip_asn.data[ip]
+        flags = self._path_flags.data[path]
+        book_path, static, api, flow, robots = (flags[:, i] for i in range(5))
+        method = batch.column("method")
+        post = np.asarray(pc.equal(method, "POST"))
+        get = np.asarray(pc.equal(method, "GET"))
         is_book = post & book_path & ~flow
+        cols: dict[str, pa.Array] = {k: pa.array(v) for k, v in codes.items()}
+        cols["ua_kind"] = pa.array(self._ua_kind.data[ua])
         cols["is_book"] = pa.array(is_book)
         cols["is_static"] = pa.array(static)
         cols["is_page"] = pa.array((get & ~static & ~api) | flow)
@@ -141,12 +165,6 @@ class Compactor:
             cols["rel"] = pa.array(_latest(self.releases, t), mask=~is_book)
         return pa.table({f.name: cols[f.name] if f.name in cols else batch.column(f.name)
                          for f in COMPACT_SCHEMA}, schema=COMPACT_SCHEMA)
-
-    def _asn_of(self, ip: str) -> int:
-        got = self._asn.get(ip)
-        if got is None:
-            got = self._asn[ip] = self.asn(ip) if self.asn else 0
-        return got
 
     def names(self, kind: str, codes) -> list[str]:
         values = self.values[kind]

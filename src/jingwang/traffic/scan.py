@@ -45,7 +45,7 @@ from jingwang.traffic.features import (
 from jingwang.traffic.logformat import LogFormat
 from jingwang.traffic.read import IdSpec, LogReader, ParseReport
 from jingwang.traffic.releases import infer_releases, read_releases
-from jingwang.traffic.score import FLAG_AT, RULES, Verdict, score_entities
+from jingwang.traffic.score import FLAG_AT, RULE_BITS, Verdicts, mask_score, score_entities
 
 CLIENTS_SCHEMA = pa.schema([
     ("ip", pa.string()), ("account", pa.string()), ("session", pa.string()),
@@ -232,11 +232,7 @@ def _crawler_claims(duck: duckdb.DuckDBPyConnection, compactor: Compactor
     return fake, verified
 
 
-RULE_BITS = {name: 1 << i for i, name in enumerate(RULES)}
-_LOG_KEEP = {name: float(np.log1p(-rule.weight)) for name, rule in RULES.items()}
-
-
-def _clients(rows: pa.Table, verdicts: dict[str, dict[str, Verdict]], verified: set[str],
+def _clients(rows: pa.Table, verdicts: dict[str, Verdicts], verified: set[str],
              present: list[str]) -> pa.Table:
     """One row per client: the union of its address's, account's, session's and device's rules
     (and of its /24 when that is a proxy block), scored once; in whole columns."""
@@ -247,23 +243,17 @@ def _clients(rows: pa.Table, verdicts: dict[str, dict[str, Verdict]], verified: 
     cols = {k: rows.column(k).combine_chunks() for k in KEYS}
     ip_col = cols["ip"]
     for k in sorted(present, key=lambda k: k == "ip"):   # an account's reasons first
-        found = verdicts[k]
-        if not found:
+        v = verdicts[k]
+        if not len(v.keys):
             continue
-        keys = list(found)
-        vmask = np.array([sum(RULE_BITS[r] for r in found[x].rules) for x in keys], np.int64)
-        vtext = pa.array(["; ".join(f"{k} {x}: {t}" for _, t in sorted(
-            zip((RULES[r].weight for r in found[x].rules), found[x].reasons, strict=True),
-            key=lambda p: -p[0])) for x in keys], pa.string())
-        idx = pc.index_in(cols[k], value_set=pa.array(keys, pa.string()))
+        idx = pc.index_in(cols[k], value_set=v.keys)
         hit = np.asarray(idx.is_valid())
         pos = np.asarray(idx.fill_null(0))
-        mask |= np.where(hit, vmask[pos], 0)
-        texts.append(pc.take(vtext, idx))
-        where.append(pc.take(pa.array([f"{k}: {found[x].evidence}" for x in keys],
-                                      pa.string()), idx))
-    own = np.where(mask != 0, _score(mask), 0.0)
-    nets = _bot_networks(ip_col, verdicts["ip"])
+        mask |= np.where(hit, v.mask[pos], 0)
+        texts.append(pc.take(v.text, idx))
+        where.append(pc.take(v.evidence, idx))
+    own = np.where(mask != 0, mask_score(mask), 0.0)
+    nets = _bot_networks(ip_col, verdicts["ip"].flagged())
     if nets:
         net_col = pc.replace_substring_regex(ip_col, r"\.[0-9]+$", "")
         idx = pc.index_in(net_col, value_set=pa.array(list(nets), pa.string()))
@@ -274,7 +264,7 @@ def _clients(rows: pa.Table, verdicts: dict[str, dict[str, Verdict]], verified: 
         texts.insert(0, pc.if_else(pa.array(on), pc.binary_join_element_wise(
             "ip ", ip_col, ": ", reason, ""), pa.nulls(n, pa.string())))
     real = np.asarray(pc.is_in(ip_col, value_set=pa.array(sorted(verified), pa.string())))
-    scores = np.where(real | (mask == 0), 0.0, _score(mask))
+    scores = np.where(real | (mask == 0), 0.0, mask_score(mask))
     flagged = scores >= FLAG_AT
     kinds = np.select(
         [real, ~flagged, (mask & RULE_BITS["ddos_source"]) != 0,
@@ -283,14 +273,13 @@ def _clients(rows: pa.Table, verdicts: dict[str, dict[str, Verdict]], verified: 
     uniq, inverse = np.unique(mask, return_inverse=True)
     rule_lists = pa.array([[r for r, bit in RULE_BITS.items() if m & bit] for m in uniq.tolist()],
                           pa.list_(pa.string()))
-    reasons = _join_texts(texts, n)
     table = pa.table({
         **{k: rows.column(k) for k in KEYS}, "requests": rows.column("requests"),
         "first_seen": _ts(rows.column("first_t")), "last_seen": _ts(rows.column("last_t")),
         "score": pa.array(np.round(scores, 4)), "flagged": pa.array(flagged),
         "kind": pa.array(kinds.astype(object), pa.string()),
         "rules": pc.take(rule_lists, pa.array(inverse.ravel())),
-        "reasons": pc.fill_null(reasons, ""),
+        "reasons": _join_texts(texts, n),
         "evidence": _join_texts(where, n),
         "cluster": pa.array(_clusters(rows, flagged), pa.string()),
     }, schema=CLIENTS_SCHEMA)
@@ -316,20 +305,11 @@ def _bits(names) -> int:
     return sum(RULE_BITS[n] for n in names)
 
 
-def _score(mask: np.ndarray) -> np.ndarray:
-    """1 - Π(1 - weight) over the rules set in each mask."""
-    total = np.zeros(len(mask))
-    for name, bit in RULE_BITS.items():
-        total += np.where(mask & bit, _LOG_KEEP[name], 0.0)
-    return 1.0 - np.exp(total)
-
-
-def _bot_networks(ips: pa.Array, verdicts: dict[str, Verdict]) -> dict[str, str]:
+def _bot_networks(ips: pa.Array, flagged: set[str]) -> dict[str, str]:
     """/24 networks where most addresses seen are flagged bots (a proxy block): the reason."""
     distinct = pc.unique(ips)
     nets = pc.replace_substring_regex(distinct, r"\.[0-9]+$", "")
-    bad = np.array([ip in verdicts and verdicts[ip].score >= FLAG_AT
-                    for ip in distinct.to_pylist()], dtype=bool)
+    bad = np.asarray(pc.is_in(distinct, value_set=pa.array(sorted(flagged), pa.string())))
     four = np.asarray(pc.equal(pc.count_substring(distinct, "."), 3))
     table = pa.table({"net": nets, "bad": bad, "four": four}).filter(pa.array(four))
     grouped = table.group_by("net").aggregate([("bad", "sum"), ("bad", "count")])

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from jingwang.traffic.features import FeatureOptions
 
@@ -35,27 +36,46 @@ RULES = {r.name: r for r in (
 )}
 
 
+RULE_BITS = {name: 1 << i for i, name in enumerate(RULES)}
+_LOG_KEEP = {name: float(np.log1p(-rule.weight)) for name, rule in RULES.items()}
+
+
 @dataclass
-class Verdict:
-    score: float
-    rules: list[str]
-    reasons: list[str]
-    evidence: str = ""       # file:line of the first fast booking, else of the first request
+class Verdicts:
+    """The clients of one kind that fire any rule: their keys, rule bitmasks (`RULE_BITS`),
+    scores, reasons ('<kind> <key>: …; …', strongest first) and evidence ('<kind>: file:line
+    (first fast booking | first request)')."""
+
+    keys: pa.Array
+    mask: np.ndarray
+    score: np.ndarray
+    text: pa.Array
+    evidence: pa.Array
+
+    def flagged(self) -> set[str]:
+        return set(pc.filter(self.keys, pa.array(self.score >= FLAG_AT)).to_pylist())
+
+
+def mask_score(mask: np.ndarray) -> np.ndarray:
+    """1 - Π(1 - weight) over the rules set in each mask."""
+    total = np.zeros(len(mask))
+    for name, bit in RULE_BITS.items():
+        total += np.where(mask & bit, _LOG_KEEP[name], 0.0)
+    return 1.0 - np.exp(total)
 
 
 def score_entities(kind: str, feats: pa.Table, opt: FeatureOptions,
                    fake_crawlers: dict[str, str], verified: set[str],
                    ddos_sources: dict[str, str], agents: list[str],
-                   files: list[str]) -> dict[str, Verdict]:
+                   files: list[str]) -> Verdicts:
     """Verdicts for the clients of one kind (ip, account, session, device) with any rule;
-    `agents` are the user agents `ua_id` points into, `files` the names `file` does."""
+    `agents` are the user agents `ua` points into, `files` the names `file` does."""
     c = {name: _numpy(feats.column(name)) for name in feats.column_names}
     n = c["n"].astype(float)
-    out: dict[str, Verdict] = {}
-    fired: dict[str, list[tuple[int, str]]] = {}
+    fired: dict[str, tuple[np.ndarray, object]] = {}
 
     def fire(rule: str, mask: np.ndarray, text) -> None:
-        fired[rule] = [(i, text(i)) for i in np.flatnonzero(mask).tolist()]
+        fired[rule] = (np.asarray(mask, dtype=bool), text)
 
     fire("fast_reaction", c["books_fast"] >= 2,
          lambda i: f"booked {c['books_fast'][i]} times within {opt.fast_s:.0f} s of a slot "
@@ -113,24 +133,28 @@ def score_entities(kind: str, feats: pa.Table, opt: FeatureOptions,
         fire("fake_crawler", fake, lambda i: fake_crawlers[keys[i]])
         src = np.array([k in ddos_sources for k in keys.tolist()], dtype=bool)
         fire("ddos_source", src, lambda i: ddos_sources[keys[i]])
-    for rule, hits in fired.items():
-        for i, text in hits:
-            key = keys[i]
-            v = out.get(key)
-            if v is None:
-                fast = c["fast_line"][i]
-                where = ((c["fast_file"][i], fast, "first fast booking") if fast > 0 else
-                         (c["first_file"][i], c["first_line"][i], "first request"))
-                v = out[key] = Verdict(0.0, [], [], f"{files[int(where[0])]}:{int(where[1])} "
-                                                    f"({where[2]})")
-            v.rules.append(rule)
-            v.reasons.append(text)
-    for key, v in out.items():
-        if kind == "ip" and key in verified:
-            v.score = 0.0
-            continue
-        v.score = float(1 - np.prod([1 - RULES[r].weight for r in v.rules]))
-    return out
+    mask = np.zeros(len(keys), dtype=np.int64)
+    for rule, (hit, _) in fired.items():
+        mask |= np.where(hit, RULE_BITS[rule], 0)
+    rows = np.flatnonzero(mask)
+    parts: dict[int, list[str]] = {i: [] for i in rows.tolist()}
+    for rule in sorted(fired, key=lambda r: -RULES[r].weight):    # strongest reason first
+        hit, text = fired[rule]
+        for i in np.flatnonzero(hit).tolist():
+            parts[i].append(f"{kind} {keys[i]}: {text(i)}")
+    evidence = []
+    for i in rows.tolist():
+        fast = c["fast_line"][i]
+        file, line, what = ((c["fast_file"][i], fast, "first fast booking") if fast > 0 else
+                            (c["first_file"][i], c["first_line"][i], "first request"))
+        evidence.append(f"{kind}: {files[int(file)]}:{int(line)} ({what})")
+    picked = mask[rows]
+    score = mask_score(picked)
+    if kind == "ip" and verified:
+        score[np.isin(keys[rows], list(verified))] = 0.0
+    return Verdicts(pa.array(keys[rows].tolist(), pa.string()), picked, score,
+                    pa.array(["; ".join(parts[i]) for i in rows.tolist()], pa.string()),
+                    pa.array(evidence, pa.string()))
 
 
 def _agent(agents: list[str], ua_id) -> str:
