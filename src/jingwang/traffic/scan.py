@@ -1,8 +1,9 @@
 """One pass over access logs: read, find the releases, sum up every client, find the floods,
 and judge each client.
 
-`scan_logs(paths, …)` streams the files into a DuckDB table (spilling to a scratch folder past
-`memory_limit`), then:
+`scan_logs(paths, …)` streams the files through `read.LogReader` and `features.Compactor` into
+integer-coded Arrow columns (spilled to Parquet in a scratch folder past `spill_rows`), which
+DuckDB reads as the view `lines`; then:
 
 1. releases: from the schedule when one is given, else inferred from bursts of bookings;
 2. user agents: each distinct one classified once (`agents.AgentBook`); addresses that claim a
@@ -56,7 +57,6 @@ CLIENTS_SCHEMA = pa.schema([
     ("rules", pa.list_(pa.string())), ("reasons", pa.string()), ("evidence", pa.string()),
     ("cluster", pa.string()),
 ])
-STAGES = ("read", "releases", "agents", "features", "ddos", "verdicts")
 
 
 @dataclass
