@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +23,8 @@ from jingwang.store.errors import StoreError
 from jingwang.traffic import FormatError, IdSpec, LogFormat, Scan, ScanOptions, scan_logs
 from jingwang.traffic.blocklist import block_list, write_block_lists
 from jingwang.traffic.features import FeatureOptions
+from jingwang.traffic.logformat import detect
+from jingwang.traffic.read import DEFAULT_IDS
 
 FormatArg = Annotated[str | None, typer.Option(
     "--format", help="combined, common, jingwang, json, or a log_format / LogFormat line "
@@ -44,16 +47,9 @@ def _format(text: str | None) -> LogFormat | None:
 
 
 def _ids(account: str | None, device: str | None) -> dict[str, IdSpec]:
-    from jingwang.traffic.read import DEFAULT_IDS
-
-    ids = {}
-    if account:
-        ids["account"] = IdSpec(account, DEFAULT_IDS["account"].cookies,
-                                DEFAULT_IDS["account"].params)
-    if device:
-        ids["device"] = IdSpec(device, DEFAULT_IDS["device"].cookies,
-                               DEFAULT_IDS["device"].params)
-    return ids
+    """The default id sources, with the named log field read first."""
+    return {kind: replace(DEFAULT_IDS[kind], field=name)
+            for kind, name in (("account", account), ("device", device)) if name}
 
 
 @scan_app.command("logs")
@@ -204,8 +200,14 @@ def watch_log(
         schedule = read_releases(releases) if releases else None
     except InputError as exc:
         fail(str(exc), 2)
-    fmt_obj = _format(fmt) or LogFormat.preset("combined" if fmt is None else fmt)
+    if fmt is None and file != "-":           # detected from the first lines, as the scan does
+        with open(file, encoding="utf-8", errors="replace") as f:
+            fmt_obj = detect([line for line, _ in zip(f, range(50), strict=False)])
+    else:
+        fmt_obj = _format(fmt) or LogFormat.preset("combined")
     engine = open_engine(ctx) if store else None
+    if engine is not None:
+        from jingwang.ingest.traffic import store_live_finding  # the store only when asked
     watcher = Watcher(fmt_obj, schedule, _ids(account_field, device_field))
     if file != "-" and not Path(file).is_file():
         fail(f"{file}: no such file", 2)
@@ -215,7 +217,7 @@ def watch_log(
             sys.stdout.write(json.dumps(finding.as_dict(), ensure_ascii=False) + "\n")
             sys.stdout.flush()
             if engine is not None:
-                finding.store(engine, f"watch:{file}")
+                store_live_finding(engine, finding, f"watch:{file}")
     except KeyboardInterrupt:
         pass
     sys.stderr.write(f"{watcher.lines:,} lines, {watcher.bad:,} did not parse, "

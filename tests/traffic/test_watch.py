@@ -73,3 +73,13 @@ def test_follow_reads_lines_appended_later(tmp_path):
             break
     thread.join()
     assert [t for _, t in got] == lines and got[-1][0] == len(lines)
+
+
+def test_the_account_comes_from_a_cookie_as_in_the_batch_scan():
+    fmt = LogFormat.parse('$remote_addr [$time_local] "$request" $status "$http_cookie"')
+    lines = [f'43.48.172.10 [07/Sep/2026:07:00:0{k // 2} +0800] "POST /api/slot/book HTTP/1.1" '
+             f'409 "lang=zh; uid=2001"' for k in range(4)]
+    watcher = Watcher(fmt, np.array([handlog.RELEASE.timestamp()]))
+    found = list(watcher.feed(enumerate(lines, start=1)))
+    assert "account:2001" in watcher.clients
+    assert any(f.key == "account:2001" and f.kind == "scalper" for f in found)

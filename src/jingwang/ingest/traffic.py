@@ -12,6 +12,9 @@
 - a sighting of each indicator in its record, so `jingwang link` joins a fleet's proxies to the
   posts and cases that name them.
 
+`store_live_finding` stores one finding `jingwang watch-log` raised (detector `traffic.watch`,
+record the client's key), once.
+
 Each finding holds at most `MAX_INDICATORS` addresses (the evidence says how many there were).
 Findings are unique on (detector, category, source, record) and sightings on (indicator, source,
 record, offset), so storing the same scan again adds nothing twice.
@@ -30,6 +33,7 @@ from jingwang.ingest.ledgers import RecordLayout
 from jingwang.store.db import session_scope
 from jingwang.store.repository import add_finding, add_sightings
 from jingwang.traffic.scan import Scan
+from jingwang.traffic.watch import LiveFinding
 
 MAX_INDICATORS = 2_000
 TRAFFIC_SOURCE = "access-log"
@@ -111,3 +115,16 @@ def store_traffic(engine: Engine, scan: Scan, source: str) -> StoredTraffic:
             report.findings += 1
         report.sightings = add_sightings(session, [s for r in records for s in r.sightings()])
     return report
+
+
+def store_live_finding(engine: Engine, finding: LiveFinding, source: str) -> None:
+    """One live finding: `hacking` for a flood or its source, else `scalping`; its address as
+    the indicator (none for a flood, which has many)."""
+    indicators = [("ip", finding.ip)] if finding.ip and finding.kind != "ddos_attack" else []
+    category = "hacking" if finding.kind in ("ddos", "ddos_attack") else "scalping"
+    with session_scope(engine) as session:
+        add_finding(session, "traffic.watch", category, finding.score,
+                    "; ".join(finding.reasons), evidence=finding.as_dict(), source=source,
+                    record_id=finding.key[:256],
+                    observed_at=datetime.fromtimestamp(finding.at, UTC),
+                    indicators=indicators)

@@ -46,7 +46,14 @@ from jingwang.traffic.features import (
 from jingwang.traffic.logformat import LogFormat
 from jingwang.traffic.read import IdSpec, LogReader, ParseReport
 from jingwang.traffic.releases import infer_releases, read_releases
-from jingwang.traffic.score import FLAG_AT, RULE_BITS, Verdicts, mask_score, score_entities
+from jingwang.traffic.score import (
+    BOOKING_RULES,
+    FLAG_AT,
+    RULE_BITS,
+    Verdicts,
+    mask_score,
+    score_entities,
+)
 
 CLIENTS_SCHEMA = pa.schema([
     ("ip", pa.string()), ("account", pa.string()), ("session", pa.string()),
@@ -268,7 +275,7 @@ def _clients(rows: pa.Table, verdicts: dict[str, Verdicts], verified: set[str],
     flagged = scores >= FLAG_AT
     kinds = np.select(
         [real, ~flagged, (mask & RULE_BITS["ddos_source"]) != 0,
-         (mask & RULE_BITS["fake_crawler"]) != 0, (mask & _bits(BOOKING_KINDS)) != 0],
+         (mask & RULE_BITS["fake_crawler"]) != 0, (mask & _bits(BOOKING_RULES)) != 0],
         ["crawler", "human", "ddos", "fake_crawler", "scalper"], "bot")
     uniq, inverse = np.unique(mask, return_inverse=True)
     rule_lists = pa.array([[r for r, bit in RULE_BITS.items() if m & bit] for m in uniq.tolist()],
@@ -295,10 +302,6 @@ def _join_texts(texts: list[pa.Array], n: int) -> pa.Array:
         return pa.array([""] * n, pa.string())
     joined = pc.binary_join_element_wise(*texts, pa.scalar(""), "; ", null_handling="skip")
     return pc.utf8_rtrim(joined, "; ")
-
-
-# Rules that make a flagged client a scalper (they are about booking).
-BOOKING_KINDS = ("fast_reaction", "fast_once", "every_release", "skips_page", "proxy_pool")
 
 
 def _bits(names) -> int:

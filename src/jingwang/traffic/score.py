@@ -8,6 +8,7 @@ address is its operator's is never flagged, whatever else it did.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,8 +37,35 @@ RULES = {r.name: r for r in (
 )}
 
 
+# Rules that make a flagged client a scalper (they are about booking).
+BOOKING_RULES = ("fast_reaction", "fast_once", "every_release", "skips_page", "proxy_pool")
 RULE_BITS = {name: 1 << i for i, name in enumerate(RULES)}
 _LOG_KEEP = {name: float(np.log1p(-rule.weight)) for name, rule in RULES.items()}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where the booking and agent rules fire; the batch scan and the live watcher share them."""
+
+    fast_bookings: int = 2          # fast_reaction: this many bookings right after a release
+    releases_near: int = 2          # every_release: near this many releases (an account) …
+    releases_near_ip: int = 3       # … or an address, which several people may share
+    near_share: float = 0.6         # … with this share of its rush bookings that near
+    no_page_bookings: int = 2       # skips_page: this many bookings with no flow before them
+    no_page_share: float = 0.8      # … this share of all its bookings
+    pool_ips: int = 10              # proxy_pool: this many addresses …
+    pool_nets: int = 8              # … in this many /24s (or ASNs below)
+    pool_asns: int = 5
+    pool_ip_share: float = 0.45     # … a new address for this share of its requests
+    agent_share: float = 0.5        # agent rules: this share of its requests from such an agent
+
+
+THRESHOLDS = Thresholds()
+
+
+def combined_score(rules) -> float:
+    """1 - Π(1 - weight) over the named rules."""
+    return 1.0 - math.prod(1.0 - RULES[r].weight for r in rules)
 
 
 @dataclass
@@ -77,23 +105,25 @@ def score_entities(kind: str, feats: pa.Table, opt: FeatureOptions,
     def fire(rule: str, mask: np.ndarray, text) -> None:
         fired[rule] = (np.asarray(mask, dtype=bool), text)
 
-    fire("fast_reaction", c["books_fast"] >= 2,
+    th = THRESHOLDS
+    fire("fast_reaction", c["books_fast"] >= th.fast_bookings,
          lambda i: f"booked {c['books_fast'][i]} times within {opt.fast_s:.0f} s of a slot "
                    f"release (fastest {c['min_reaction'][i]:.1f} s; people need seconds)")
     fire("fast_once", c["books_fast"] == 1,
          lambda i: f"booked once within {opt.fast_s:.0f} s of a slot release")
     share_near = np.divide(c["books_near"], np.maximum(c["books_rush"], 1))
-    fire("every_release", (c["releases_near"] >= (3 if kind == "ip" else 2))
-         & (share_near >= 0.6),
+    fire("every_release", (c["releases_near"] >= (th.releases_near_ip if kind == "ip"
+                                                  else th.releases_near))
+         & (share_near >= th.near_share),
          lambda i: f"booked within {opt.near_s:.0f} s of {c['releases_near'][i]} different "
                    f"releases (median {np.nan_to_num(c['median_reaction'][i]):.1f} s after)")
-    fire("skips_page", (c["books_no_page"] >= 2)
-         & (c["books_no_page"] >= 0.8 * np.maximum(c["n_book"], 1)),
+    fire("skips_page", (c["books_no_page"] >= th.no_page_bookings)
+         & (c["books_no_page"] >= th.no_page_share * np.maximum(c["n_book"], 1)),
          lambda i: f"{c['books_no_page'][i]} of {c['n_book'][i]} bookings with no page view "
                    f"before them (the API called directly)")
     if kind != "ip":
-        fire("proxy_pool", ((c["n_net"] >= 8) | (c["n_asn"] >= 5)) & (c["n_ip"] >= 10)
-             & (c["n_ip"] >= 0.45 * (n - c["n_static"])),
+        fire("proxy_pool", ((c["n_net"] >= th.pool_nets) | (c["n_asn"] >= th.pool_asns))
+             & (c["n_ip"] >= th.pool_ips) & (c["n_ip"] >= th.pool_ip_share * (n - c["n_static"])),
              lambda i: f"used from {c['n_ip'][i]} addresses in {c['n_net'][i]} /24 networks"
                        + (f" and {c['n_asn'][i]} ASNs" if c["n_asn"][i] else "")
                        + f" for {int(n[i])} requests (a fresh proxy exit almost every request)")
@@ -109,7 +139,7 @@ def score_entities(kind: str, feats: pa.Table, opt: FeatureOptions,
                             ("headless_agent", "ua_headless", "a headless browser"),
                             ("impossible_agent", "ua_impossible", "an impossible browser"),
                             ("outdated_agent", "ua_outdated", "a long-outdated browser")):
-        fire(rule, c[col] >= 0.5 * n,
+        fire(rule, c[col] >= th.agent_share * n,
              lambda i, col=col, what=what: f"{c[col][i]} of {int(n[i])} requests from {what} "
                                            f"({_agent(agents, c['odd_ua'][i])})")
     fire("burst", c["bucket_peak"] > opt.bucket_capacity,

@@ -35,7 +35,7 @@ from jingwang.traffic.agents import AgentBook
 from jingwang.traffic.features import FeatureOptions
 from jingwang.traffic.logformat import JSON_ALIASES, LogFormat
 from jingwang.traffic.read import DEFAULT_IDS, IdSpec
-from jingwang.traffic.score import FLAG_AT, RULES
+from jingwang.traffic.score import BOOKING_RULES, FLAG_AT, THRESHOLDS, combined_score
 
 _TIME = {"time_local": "%d/%b/%Y:%H:%M:%S %z", "time_iso8601": "%Y-%m-%dT%H:%M:%S%z"}
 _REQUEST = re.compile(r"^([A-Z]+) ([^?\s]*)(?:\?(\S*))?")
@@ -57,19 +57,6 @@ class LiveFinding:
                 "ip": self.ip, "account": self.account, "line": self.line,
                 "at": datetime.fromtimestamp(self.at, UTC).isoformat(),
                 "reasons": self.reasons}
-
-    def store(self, engine, source: str) -> None:
-        from jingwang.store.db import session_scope
-        from jingwang.store.repository import add_finding
-
-        indicators = [("ip", self.ip)] if self.ip and self.kind != "ddos_attack" else []
-        category = "hacking" if self.kind in ("ddos", "ddos_attack") else "scalping"
-        with session_scope(engine) as session:
-            add_finding(session, "traffic.watch", category, self.score,
-                        "; ".join(self.reasons), evidence=self.as_dict(), source=source,
-                        record_id=self.key[:256],
-                        observed_at=datetime.fromtimestamp(self.at, UTC),
-                        indicators=indicators)
 
 
 @dataclass
@@ -100,8 +87,9 @@ class Watcher:
         self.fmt, self.opt = fmt, options or FeatureOptions()
         self.regex = None if fmt.is_json else re.compile(fmt.regex)
         self.ids = DEFAULT_IDS | (ids or {})
-        self.id_res = {k: re.compile(r"(?:^|[&;]\s*)(?:" + "|".join(map(re.escape, s.params))
-                                     + r")=([^&;\s]*)") for k, s in self.ids.items()}
+        # As the batch reader: the field, else a cookie, else a query parameter.
+        self.id_res = {k: [_param_re(s.cookies), _param_re(s.params)]
+                       for k, s in self.ids.items()}
         self.schedule = releases is not None
         self.releases: list[float] = sorted(releases.tolist()) if releases is not None else []
         self.book = AgentBook()
@@ -194,11 +182,9 @@ class Watcher:
                 continue
             if not c.reported and agent.kind != "crawler":
                 rules = self._rules(key, c)
-                score = 1 - np.prod([1 - RULES[r].weight for r, _ in rules]) if rules else 0.0
+                score = combined_score(r for r, _ in rules)
                 if score >= FLAG_AT:
-                    kind = "scalper" if any(r in ("fast_reaction", "every_release",
-                                                  "skips_page", "proxy_pool")
-                                            for r, _ in rules) else "bot"
+                    kind = "scalper" if any(r in BOOKING_RULES for r, _ in rules) else "bot"
                     yield self._report(key, c, kind, float(score), [x for _, x in rules],
                                        number, t, ip, account)
 
@@ -216,26 +202,29 @@ class Watcher:
                 c.releases_near.add(rel)
 
     def _rules(self, key: str, c: _Client) -> list[tuple[str, str]]:
-        o = self.opt
+        """The batch rules (`score`) that can be judged on the way, on the same thresholds."""
+        o, th = self.opt, THRESHOLDS
         out = []
-        if c.books_fast >= 2:
+        if c.books_fast >= th.fast_bookings:
             out.append(("fast_reaction", f"booked {c.books_fast} times within {o.fast_s:.0f} s "
                         f"of a release (fastest {c.min_reaction:.1f} s)"))
-        need = 3 if key.startswith("ip:") else 2
-        if len(c.releases_near) >= need and c.books_near >= 0.6 * max(c.books_rush, 1):
+        need = th.releases_near_ip if key.startswith("ip:") else th.releases_near
+        if (len(c.releases_near) >= need
+                and c.books_near >= th.near_share * max(c.books_rush, 1)):
             out.append(("every_release", f"booked within {o.near_s:.0f} s of "
                         f"{len(c.releases_near)} releases"))
-        if c.books_no_page >= 2 and c.books_no_page >= 0.8 * c.n_book:
+        if (c.books_no_page >= th.no_page_bookings
+                and c.books_no_page >= th.no_page_share * c.n_book):
             out.append(("skips_page", f"{c.books_no_page} of {c.n_book} bookings with no page "
                         "view before them"))
-        if (len(c.nets) >= 8 and len(c.ips) >= 10
-                and len(c.ips) >= 0.45 * (c.n - c.n_static)):
+        if (len(c.nets) >= th.pool_nets and len(c.ips) >= th.pool_ips
+                and len(c.ips) >= th.pool_ip_share * (c.n - c.n_static)):
             out.append(("proxy_pool", f"from {len(c.ips)} addresses in {len(c.nets)} /24s"))
         if c.peak > o.bucket_capacity:
             out.append(("burst", f"leaky bucket overflowed (level {c.peak:.0f})"))
         for kind, rule in (("scripting", "scripting_agent"), ("headless", "headless_agent"),
                            ("impossible", "impossible_agent")):
-            if c.agents.get(kind, 0) >= max(3, 0.5 * c.n):
+            if c.agents.get(kind, 0) >= max(3, th.agent_share * c.n):   # 3: not on one line
                 out.append((rule, f"{c.agents[kind]} of {c.n} requests from a {kind} agent"))
         return out
 
@@ -265,8 +254,12 @@ class Watcher:
         spec = self.ids[kind]
         if spec.field and v.get(spec.field, "-") not in ("", "-"):
             return v[spec.field]
-        m = self.id_res[kind].search(query) if spec.params else None
-        return m.group(1) if m else ""
+        cookie_re, param_re = self.id_res[kind]
+        for regex, text in ((cookie_re, v.get("http_cookie", "")), (param_re, query)):
+            m = regex.search(text) if regex is not None and text else None
+            if m:
+                return m.group(1)
+        return ""
 
     # --- releases and floods ------------------------------------------------------------------
 
@@ -323,6 +316,13 @@ class Watcher:
             yield LiveFinding(f"flood:{b * 10}", "ddos_attack", 1.0,
                               [f"{self._bin_count} requests in 10 s against a baseline of "
                                f"{base:.0f}: a flood has started"], number, t, ip, "")
+
+
+def _param_re(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """`name=value` for any of the names, in a query string or a Cookie header."""
+    if not names:
+        return None
+    return re.compile(r"(?:^|[&;]\s*)(?:" + "|".join(map(re.escape, names)) + r")=([^&;\s]*)")
 
 
 @lru_cache(maxsize=4096)
